@@ -1,0 +1,10 @@
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>One backend origin. <see cref="Id"/> is stable and readable (used in actor names and metrics).</summary>
+public sealed record BackendDefinition(string Id, Uri Url, int Weight)
+{
+    public const int MaxWeight = 1000;
+
+    /// <summary>The URL without a trailing slash, ready to prefix a request path.</summary>
+    public string Prefix { get; } = Url.AbsoluteUri.TrimEnd('/');
+}

@@ -1,0 +1,46 @@
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>Every key the <c>flowbalance</c> section knows, per object kind; anything else is reported.</summary>
+internal static class ConfigKeys
+{
+    public static readonly string[] Settings =
+        ["preserve_host", "retries", "request_timeout_ms", "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
+
+    public static readonly string[] Root =
+        ["listen", "demo_backends", "plugins_dir", "services", "hostname", "name", "backends", "pools", "vars", .. Settings];
+
+    public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
+
+    public static readonly string[] Backend = ["url", "weight"];
+
+    public static readonly string[] Pool = ["id", "backends", "geo_steering"];
+
+    public static readonly string[] GeoSteering = ["regions", "fallback_pool"];
+
+    public static readonly string[] ActiveHealthChecks = ["enabled", "path", "interval", "timeout", "consecutive_up", "consecutive_down"];
+
+    public static readonly string[] PassiveHealthChecks = ["circuit_breaker"];
+
+    public static readonly string[] CircuitBreaker = ["failure_threshold", "recovery_timeout_ms", "error_rate_threshold"];
+
+    public static readonly string[] ConnectionErrors = ["immediate_failover", "max_connection_retries", "connection_timeout_ms"];
+
+    public static readonly string[] LoadBalancer = ["algorithm", "session_affinity"];
+
+    public static readonly string[] SessionAffinity = ["type", "cookie_name", "header_name"];
+
+    public static readonly string[] Vars = ["DEFAULT_BACKENDS"];
+
+    /// <summary>Reports each key of <paramref name="node"/> not in <paramref name="known"/>, with the closest known key.</summary>
+    public static void CheckUnknown(ConfigNode node, IReadOnlyCollection<string> known)
+    {
+        foreach (var key in node.Fields.Keys)
+        {
+            if (known.Contains(key)) continue;
+            var hint = KeySuggestions.Closest(key, known);
+            node.Errors.Add($"{node.Path}.{key}", hint is null
+                ? $"unknown key '{key}' (known keys: {string.Join(", ", known)})"
+                : $"unknown key '{key}', did you mean '{hint}'?");
+        }
+    }
+}

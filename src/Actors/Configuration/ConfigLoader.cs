@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Akka.Configuration;
+
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>
+/// Turns <c>hocon.conf</c> into validated <see cref="FlowBalanceOptions"/> once. Every problem is
+/// collected (not just the first) so an operator fixes the file in one go.
+/// </summary>
+public static partial class ConfigLoader
+{
+    public const string DefaultBackendsVariable = "DEFAULT_BACKENDS";
+
+    public static ConfigLoadResult LoadFile(string path, string? defaultBackends)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full)) return Failed(new ConfigError(null, null, $"config file not found: {full}"));
+        try
+        {
+            return Parse(File.ReadAllText(full), defaultBackends);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failed(new ConfigError(null, null, $"cannot read config file {full}: {e.Message}"));
+        }
+    }
+
+    public static ConfigLoadResult Parse(string text, string? defaultBackends)
+    {
+        var outline = HoconOutline.Scan(text);
+        if (outline.SyntaxErrors.Count > 0) return new ConfigLoadResult(null, null, outline.SyntaxErrors);
+        if (TryParseHocon(text, out var hocon) is { } syntax) return Failed(syntax);
+
+        var errors = new ConfigErrors(outline);
+        var section = hocon!.Root.GetObject().Items.TryGetValue("flowbalance", out var value) ? new ConfigNode(value, "flowbalance", errors) : (ConfigNode?)null;
+        if (section is { IsObject: false } notObject)
+        {
+            errors.Add(notObject.Path, "expected an object: flowbalance { ... }");
+            return new ConfigLoadResult(null, hocon, errors.All);
+        }
+        var options = Read(section, defaultBackends, errors);
+        return errors.All.Count > 0 ? new ConfigLoadResult(null, hocon, errors.All) : new ConfigLoadResult(options, hocon, []);
+    }
+
+    private static FlowBalanceOptions Read(ConfigNode? root, string? defaultBackends, ConfigErrors errors)
+    {
+        if (root is { } r) ConfigKeys.CheckUnknown(r, ConfigKeys.Root);
+        var listen = root?.Child("listen") is { } l ? ReadListen(l) : null;
+        var demo = root?.Child("demo_backends")?.Int(0, 16) ?? 0;
+        var pluginsDir = root?.Child("plugins_dir")?.String() ?? "plugins";
+
+        var services = new List<ServiceDefinition>();
+        if (root is { } top && (top.Child("hostname") is not null || top.Child("backends") is not null || top.Child("pools") is not null))
+        {
+            if (ServiceReader.Read(top, defaults: null, checkKeys: false) is { } single) services.Add(single);
+        }
+        if (root?.Child("services") is { } list)
+        {
+            if (!list.IsArray) errors.Add(list.Path, "expected a list of services [ { hostname, backends }, ... ]");
+            foreach (var element in list.Elements())
+            {
+                if (ServiceReader.Read(element, root) is { } service) services.Add(service);
+            }
+        }
+        if (ReadDefaultBackends(root, defaultBackends, errors) is { } fromVariable)
+        {
+            // DEFAULT_BACKENDS defines its service, or replaces the one with the same hostname.
+            services.RemoveAll(s => s.Hostname == fromVariable.Hostname);
+            services.Add(fromVariable);
+        }
+        CheckDuplicates(services, errors);
+        if (services.Count == 0 && demo == 0)
+        {
+            errors.Add("flowbalance", "no service is configured: set hostname and backends, services, DEFAULT_BACKENDS, or demo_backends");
+        }
+        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], [.. errors.Warnings]);
+    }
+
+    private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, ConfigErrors errors)
+    {
+        var fromVars = root?.Child("vars") is { } vars ? ReadVars(vars) : null;
+        var (json, source) = !string.IsNullOrWhiteSpace(environmentValue)
+            ? (environmentValue, DefaultBackendsVariable)
+            : (fromVars, "flowbalance.vars.DEFAULT_BACKENDS");
+        if (json is null) return null;
+        if (HoconOutline.Scan(json).SyntaxErrors is { Count: > 0 } bad || TryParseHocon(json, out _) is not null)
+        {
+            errors.Add(source, "is not valid JSON such as {\"hostname\": \"example.com\", \"backends\": [\"https://server1.com\"]}");
+            return null;
+        }
+        TryParseHocon(json, out var parsed);
+        var node = new ConfigNode(parsed!.Root, source, errors);
+        return ServiceReader.Read(node, root);
+    }
+
+    private static string? ReadVars(ConfigNode vars)
+    {
+        if (!vars.IsObject)
+        {
+            vars.Errors.Add(vars.Path, "expected an object { DEFAULT_BACKENDS = \"...\" }");
+            return null;
+        }
+        ConfigKeys.CheckUnknown(vars, ConfigKeys.Vars);
+        return vars.Child(DefaultBackendsVariable)?.String();
+    }
+
+    private static string? ReadListen(ConfigNode node)
+    {
+        var text = node.String();
+        if (text is null) return null;
+        foreach (var url in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!ListenUrl().IsMatch(url))
+            {
+                return node.Fail<string>($"must be a URL such as http://0.0.0.0:8080 (several separated by ';'), found '{url}'");
+            }
+        }
+        return text;
+    }
+
+    private static void CheckDuplicates(List<ServiceDefinition> services, ConfigErrors errors)
+    {
+        foreach (var group in services.GroupBy(s => s.Hostname ?? "*").Where(g => g.Count() > 1))
+        {
+            errors.Add("flowbalance.services", group.Key == "*"
+                ? "more than one catch-all service (no hostname, or \"*\"); give all but one a hostname"
+                : $"duplicate hostname '{group.Key}' (services {string.Join(", ", group.Select(s => s.Name))})");
+        }
+        foreach (var group in services.GroupBy(s => s.Name).Where(g => g.Count() > 1 && g.Select(s => s.Hostname).Distinct().Count() > 1))
+        {
+            errors.Add("flowbalance.services", $"duplicate service name '{group.Key}'");
+        }
+    }
+
+    /// <summary>Runs Akka's parser; returns a syntax error (with the line when the parser gives a position) or null.</summary>
+    private static ConfigError? TryParseHocon(string text, out Config? config)
+    {
+        try
+        {
+            config = ConfigurationFactory.ParseString(text);
+            return null;
+        }
+        catch (Exception e)
+        {
+            config = null;
+            var message = e.Message.Split('\n')[0].Trim();
+            var position = PositionPattern().Match(message);
+            int? line = position.Success && int.TryParse(position.Groups[1].Value, out var at)
+                ? text.AsSpan(0, Math.Min(at, text.Length)).Count('\n') + 1
+                : null;
+            return new ConfigError(null, line, $"HOCON syntax error: {message}");
+        }
+    }
+
+    private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
+
+    [GeneratedRegex(@"^https?://(\*|\+|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-]+)(:\d{1,5})?/?$")]
+    private static partial Regex ListenUrl();
+
+    [GeneratedRegex(@"position (\d+)")]
+    private static partial Regex PositionPattern();
+}

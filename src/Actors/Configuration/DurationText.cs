@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>Parses and prints durations the way HOCON writes them ("500ms", "2s", "1m").</summary>
+internal static class DurationText
+{
+    private static readonly (string Suffix, double Ms)[] Units =
+    [
+        ("ms", 1), ("millis", 1), ("milliseconds", 1),
+        ("s", 1000), ("seconds", 1000), ("second", 1000),
+        ("m", 60_000), ("minutes", 60_000), ("minute", 60_000),
+        ("h", 3_600_000), ("hours", 3_600_000), ("hour", 3_600_000),
+    ];
+
+    public static TimeSpan? Parse(string text, TimeSpan bareUnit)
+    {
+        var span = text.AsSpan().Trim();
+        var digits = 0;
+        while (digits < span.Length && (char.IsAsciiDigit(span[digits]) || span[digits] == '.')) digits++;
+        if (digits == 0 || !double.TryParse(span[..digits], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+        {
+            return null;
+        }
+        var unit = span[digits..].Trim();
+        if (unit.IsEmpty) return TimeSpan.FromTicks((long)(amount * bareUnit.Ticks));
+        foreach (var (suffix, ms) in Units)
+        {
+            if (unit.Equals(suffix, StringComparison.OrdinalIgnoreCase)) return TimeSpan.FromMilliseconds(amount * ms);
+        }
+        return null;
+    }
+
+    public static string Format(TimeSpan value) =>
+        value.TotalMilliseconds < 1000 || value.Milliseconds != 0
+            ? $"{value.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms"
+            : $"{value.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s";
+}

@@ -1,0 +1,21 @@
+using System.Collections.Immutable;
+
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>
+/// One service: the hostname it answers (null = catch-all, <c>*.example.com</c> = wildcard),
+/// its backends and pools, and its settings after top-level defaults were applied.
+/// </summary>
+public sealed record ServiceDefinition(
+    string Name,
+    string? Hostname,
+    ImmutableArray<BackendDefinition> Backends,
+    ImmutableArray<PoolDefinition> Pools,
+    ServiceSettings Settings)
+{
+    public bool IsCatchAll => Hostname is null;
+
+    public bool IsWildcard => Hostname is not null && Hostname.StartsWith("*.", StringComparison.Ordinal);
+
+    public string DisplayHost => Hostname ?? "* (catch-all)";
+}

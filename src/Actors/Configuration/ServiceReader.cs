@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>Maps one service object (<c>hostname</c>, <c>backends</c>, <c>pools</c>, settings) to a <see cref="ServiceDefinition"/>.</summary>
+internal static class ServiceReader
+{
+    public static ServiceDefinition? Read(ConfigNode node, ConfigNode? defaults, bool checkKeys = true)
+    {
+        if (!node.IsObject) return node.Fail<ServiceDefinition>("expected a service object { hostname, backends }");
+        if (checkKeys) ConfigKeys.CheckUnknown(node, ConfigKeys.Service);
+
+        var hostname = node.Child("hostname") is { } h ? ReadHostname(h) : null;
+        var name = node.Child("name") is { } n ? ReadName(n) : null;
+        name ??= DefaultName(hostname);
+        var backends = node.Child("backends") is { } b ? ReadBackends(b) : [];
+        var pools = node.Child("pools") is { } p ? ReadPools(p) : [];
+        if (backends.IsEmpty && pools.IsEmpty)
+        {
+            node.Errors.Warn($"service {name} ({hostname ?? "catch-all"}) has no backends: its requests get 503 until backends are added");
+        }
+        var settings = SettingsReader.Read(node, defaults, ServiceSettings.Default);
+        return new ServiceDefinition(name, hostname, backends, pools, settings);
+    }
+
+    /// <summary>A name usable in actor paths and metrics, derived from the hostname when not given.</summary>
+    private static string DefaultName(string? hostname) => hostname switch
+    {
+        null => "default",
+        _ when hostname.StartsWith("*.", StringComparison.Ordinal) => "wildcard." + hostname[2..],
+        _ => hostname,
+    };
+
+    private static string? ReadName(ConfigNode node)
+    {
+        var name = node.String();
+        if (name is null) return null;
+        return name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? name
+            : node.Fail<string>($"must use only letters, digits, '-', '_' and '.', found '{name}'");
+    }
+
+    private static string? ReadHostname(ConfigNode node)
+    {
+        var text = node.String();
+        if (text is null || text.Length == 0 || text == "*") return null;
+        var host = text.ToLowerInvariant();
+        if (host.Contains("://", StringComparison.Ordinal) || host.Contains(':') || host.Contains('/'))
+        {
+            return node.Fail<string>($"must be a bare hostname such as api.example.com (no scheme, port or path), found '{text}'");
+        }
+        var labels = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+        var valid = labels.Split('.').All(label =>
+            label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
+        return valid ? host : node.Fail<string>($"is not a valid hostname or *.wildcard: '{text}'");
+    }
+
+    public static ImmutableArray<BackendDefinition> ReadBackends(ConfigNode node)
+    {
+        if (!node.IsArray) return node.FailStruct<ImmutableArray<BackendDefinition>>("expected a list of backend URLs") ?? [];
+        var result = ImmutableArray.CreateBuilder<BackendDefinition>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var element in node.Elements())
+        {
+            if (ReadBackend(element) is not var (url, weight)) continue;
+            var baseId = $"{url.Host}-{url.Port}".Replace('[', '_').Replace(']', '_').Replace(':', '_');
+            var id = baseId;
+            for (var i = 2; !ids.Add(id); i++) id = $"{baseId}-{i}";
+            result.Add(new BackendDefinition(id, url, weight));
+        }
+        return result.ToImmutable();
+    }
+
+    private static (Uri Url, int Weight)? ReadBackend(ConfigNode element)
+    {
+        if (element.IsObject)
+        {
+            ConfigKeys.CheckUnknown(element, ConfigKeys.Backend);
+            var urlNode = element.Child("url");
+            if (urlNode is null)
+            {
+                element.Errors.Add(element.Path, "a backend object needs \"url\"");
+                return null;
+            }
+            var url = ReadUrl(urlNode.Value);
+            var weight = element.Child("weight") is { } w ? w.Int(1, BackendDefinition.MaxWeight) : 1;
+            return url is null || weight is null ? null : (url, weight.Value);
+        }
+        var plain = ReadUrl(element);
+        return plain is null ? null : (plain, 1);
+    }
+
+    private static Uri? ReadUrl(ConfigNode node)
+    {
+        var text = node.Scalar("a backend URL or {\"url\": …, \"weight\": …}");
+        if (text is null) return null;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            return node.Fail<Uri>($"backend URL must be an absolute http:// or https:// URL, found '{text}'");
+        }
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            return node.Fail<Uri>($"backend URL must not have a query or fragment, found '{text}'");
+        }
+        return uri;
+    }
+
+    private static ImmutableArray<PoolDefinition> ReadPools(ConfigNode node)
+    {
+        if (!node.IsArray) return node.FailStruct<ImmutableArray<PoolDefinition>>("expected a list of pools") ?? [];
+        var pools = ImmutableArray.CreateBuilder<PoolDefinition>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var element in node.Elements())
+        {
+            if (!element.IsObject)
+            {
+                element.Errors.Add(element.Path, "expected a pool object { id, backends, geo_steering }");
+                continue;
+            }
+            ConfigKeys.CheckUnknown(element, ConfigKeys.Pool);
+            var id = element.Child("id")?.String();
+            if (id is null)
+            {
+                if (element.Child("id") is null) element.Errors.Add(element.Path, "a pool needs an \"id\"");
+                continue;
+            }
+            if (!ids.Add(id)) element.Errors.Add($"{element.Path}.id", $"duplicate pool id '{id}'");
+            var backends = element.Child("backends") is { } b ? ReadBackends(b) : [];
+            ImmutableArray<string> regions = [];
+            string? fallback = null;
+            if (element.Child("geo_steering") is { } geo)
+            {
+                if (!geo.IsObject) geo.Errors.Add(geo.Path, "expected an object { regions, fallback_pool }");
+                ConfigKeys.CheckUnknown(geo, ConfigKeys.GeoSteering);
+                regions = geo.Child("regions") is { } r ? ReadRegions(r) : [];
+                fallback = geo.Child("fallback_pool")?.String();
+            }
+            pools.Add(new PoolDefinition(id, backends, regions, fallback));
+        }
+        return pools.ToImmutable();
+    }
+
+    private static ImmutableArray<string> ReadRegions(ConfigNode node)
+    {
+        if (!node.IsArray) return node.FailStruct<ImmutableArray<string>>("expected a list of region codes such as [\"US\", \"CA\"]") ?? [];
+        var regions = ImmutableArray.CreateBuilder<string>();
+        foreach (var element in node.Elements())
+        {
+            var code = element.String();
+            if (code is null) continue;
+            if (code.Length is < 2 or > 3 || !code.All(char.IsAsciiLetter))
+            {
+                element.Errors.Add(element.Path, $"expected a country or continent code such as \"US\" or \"EU\", found '{code}'");
+                continue;
+            }
+            regions.Add(code.ToUpperInvariant());
+        }
+        return regions.ToImmutable();
+    }
+}

@@ -1,0 +1,78 @@
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>
+/// Reads a service's settings key by key: the service's own value wins, then the value at the top
+/// of <c>flowbalance</c>, then the built-in default. Each object is checked for unknown keys once.
+/// </summary>
+internal static class SettingsReader
+{
+    public static ServiceSettings Read(ConfigNode? own, ConfigNode? defaults, ServiceSettings fallback)
+    {
+        var layers = new Layers(own, defaults);
+        var d = fallback;
+        var active = layers.Section("activeHealthChecks", ConfigKeys.ActiveHealthChecks);
+        var passive = layers.Section("passiveHealthChecks", ConfigKeys.PassiveHealthChecks);
+        var breaker = passive.Section("circuit_breaker", ConfigKeys.CircuitBreaker);
+        var connection = layers.Section("connection_error_handling", ConfigKeys.ConnectionErrors);
+        var balancer = layers.Section("load_balancer", ConfigKeys.LoadBalancer);
+        var affinity = balancer.Section("session_affinity", ConfigKeys.SessionAffinity);
+
+        var ms = TimeSpan.FromMilliseconds(1);
+        var seconds = TimeSpan.FromSeconds(1);
+        return new ServiceSettings(
+            PreserveHost: layers.Get("preserve_host", n => n.Bool()) ?? d.PreserveHost,
+            Retries: layers.Get("retries", n => n.Int(0, 10)) ?? d.Retries,
+            RequestTimeout: layers.Get("request_timeout_ms", n => n.Duration(ms, seconds, TimeSpan.FromHours(1))) ?? d.RequestTimeout,
+            new ActiveHealthCheckOptions(
+                Enabled: active.Get("enabled", n => n.Bool()) ?? d.ActiveHealthChecks.Enabled,
+                Path: active.GetRef("path", ReadPath) ?? d.ActiveHealthChecks.Path,
+                Interval: active.Get("interval", n => n.Duration(seconds, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.ActiveHealthChecks.Interval,
+                Timeout: active.Get("timeout", n => n.Duration(seconds, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10))) ?? d.ActiveHealthChecks.Timeout,
+                ConsecutiveUp: active.Get("consecutive_up", n => n.Int(1, 100)) ?? d.ActiveHealthChecks.ConsecutiveUp,
+                ConsecutiveDown: active.Get("consecutive_down", n => n.Int(1, 100)) ?? d.ActiveHealthChecks.ConsecutiveDown),
+            new CircuitBreakerOptions(
+                FailureThreshold: breaker.Get("failure_threshold", n => n.Int(1, 10_000)) ?? d.CircuitBreaker.FailureThreshold,
+                RecoveryTimeout: breaker.Get("recovery_timeout_ms", n => n.Duration(ms, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.CircuitBreaker.RecoveryTimeout,
+                ErrorRateThreshold: breaker.Get("error_rate_threshold", n => n.Number(1, 100)) ?? d.CircuitBreaker.ErrorRateThreshold),
+            new ConnectionErrorOptions(
+                ImmediateFailover: connection.Get("immediate_failover", n => n.Bool()) ?? d.ConnectionErrors.ImmediateFailover,
+                MaxConnectionRetries: connection.Get("max_connection_retries", n => n.Int(0, 10)) ?? d.ConnectionErrors.MaxConnectionRetries,
+                ConnectionTimeout: connection.Get("connection_timeout_ms", n => n.Duration(ms, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10))) ?? d.ConnectionErrors.ConnectionTimeout),
+            new LoadBalancerOptions(
+                Algorithm: balancer.GetRef("algorithm", n => n.OneOf(LoadBalancerOptions.Algorithms)) ?? d.LoadBalancer.Algorithm,
+                new SessionAffinityOptions(
+                    Type: affinity.GetRef("type", n => n.OneOf(SessionAffinityOptions.Types)) ?? d.LoadBalancer.SessionAffinity.Type,
+                    CookieName: affinity.GetRef("cookie_name", n => n.Token()) ?? d.LoadBalancer.SessionAffinity.CookieName,
+                    HeaderName: affinity.GetRef("header_name", n => n.Token()) ?? d.LoadBalancer.SessionAffinity.HeaderName)));
+    }
+
+    private static string? ReadPath(ConfigNode node)
+    {
+        var path = node.String();
+        return path is null || path.StartsWith('/') ? path : node.Fail<string>($"must start with '/', found '{path}'");
+    }
+
+    /// <summary>The same section in the service (first) and at the top level (second).</summary>
+    private readonly record struct Layers(ConfigNode? Own, ConfigNode? Defaults)
+    {
+        public Layers Section(string key, string[] known) => new(Open(Own, key, known), Open(Defaults, key, known));
+
+        public T? Get<T>(string key, Func<ConfigNode, T?> read) where T : struct =>
+            Own?.Child(key) is { } o ? read(o) : Defaults?.Child(key) is { } t ? read(t) : null;
+
+        public T? GetRef<T>(string key, Func<ConfigNode, T?> read) where T : class =>
+            Own?.Child(key) is { } o ? read(o) : Defaults?.Child(key) is { } t ? read(t) : null;
+
+        private static ConfigNode? Open(ConfigNode? parent, string key, string[] known)
+        {
+            if (parent?.Child(key) is not { } node) return null;
+            if (!node.IsObject)
+            {
+                node.Errors.Add(node.Path, "expected an object { ... }");
+                return null;
+            }
+            ConfigKeys.CheckUnknown(node, known);
+            return node;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Akka.Actor;
+using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.State;
+
+namespace FlowBalance.Actors.Routing;
+
+/// <summary>
+/// Creates one ServiceActor per configured service and publishes the routing table (host → service
+/// slot) that the request path reads. The table is published before this actor handles any message,
+/// so the host can start listening as soon as <see cref="RoutingTableStore.Ready"/> completes.
+/// </summary>
+public sealed class ConfigActor : ReceiveActor
+{
+    public sealed record GetServices { public static readonly GetServices Instance = new(); } // -> IReadOnlyList<IActorRef>
+
+    private readonly RoutingTableStore _store;
+    private readonly FlowBalanceOptions _options;
+    private readonly TimeSpan _sampleInterval;
+    private readonly List<IActorRef> _services = [];
+
+    public ConfigActor(RoutingTableStore store, FlowBalanceOptions options, TimeSpan sampleInterval)
+    {
+        _store = store;
+        _options = options;
+        _sampleInterval = sampleInterval;
+        Receive<GetServices>(_ => Sender.Tell(_services.ToArray()));
+    }
+
+    public static Props Props(RoutingTableStore store, FlowBalanceOptions options, TimeSpan sampleInterval) =>
+        Akka.Actor.Props.Create(() => new ConfigActor(store, options, sampleInterval));
+
+    protected override void PreStart()
+    {
+        var slots = _options.Services.Select(s => new ServiceSlot(s)).ToList();
+        foreach (var slot in slots)
+        {
+            _services.Add(Context.ActorOf(ServiceActor.Props(slot, _sampleInterval), ActorNames.Service(slot.Definition.Name)));
+        }
+        _store.Publish(new RoutingTable(slots));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), decider: Decider.From(Directive.Restart));
+}

@@ -1,0 +1,64 @@
+namespace FlowBalance.Actors.State;
+
+/// <summary>
+/// Monotonic counters written by the request path with <see cref="Interlocked"/> and read by the
+/// backend's actor when it samples. No locks; the actor derives rates from differences.
+/// </summary>
+public sealed class BackendCounters
+{
+    private long _inFlight;
+    private long _requests;
+    private long _status2xx;
+    private long _status3xx;
+    private long _status4xx;
+    private long _status5xx;
+    private long _connectionErrors;
+    private long _timeouts;
+    private long _latencyTicks;
+    private long _latencySamples;
+
+    public long InFlight => Volatile.Read(ref _inFlight);
+
+    public void RequestStarted()
+    {
+        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref _requests);
+    }
+
+    public void RequestFinished(OutcomeKind kind, int status, long elapsedTicks)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        switch (kind)
+        {
+            case OutcomeKind.Response:
+                Interlocked.Increment(ref StatusBucket(status));
+                Interlocked.Add(ref _latencyTicks, elapsedTicks);
+                Interlocked.Increment(ref _latencySamples);
+                break;
+            case OutcomeKind.ConnectionError:
+                Interlocked.Increment(ref _connectionErrors);
+                break;
+            case OutcomeKind.Timeout:
+                Interlocked.Increment(ref _timeouts);
+                break;
+        }
+    }
+
+    public CounterSample Sample() => new(
+        Volatile.Read(ref _requests), Volatile.Read(ref _status2xx), Volatile.Read(ref _status3xx),
+        Volatile.Read(ref _status4xx), Volatile.Read(ref _status5xx), Volatile.Read(ref _connectionErrors),
+        Volatile.Read(ref _timeouts), Volatile.Read(ref _latencyTicks), Volatile.Read(ref _latencySamples));
+
+    private ref long StatusBucket(int status)
+    {
+        if (status >= 500) return ref _status5xx;
+        if (status >= 400) return ref _status4xx;
+        if (status >= 300) return ref _status3xx;
+        return ref _status2xx;
+    }
+}
+
+/// <summary>The counters at one moment.</summary>
+public readonly record struct CounterSample(
+    long Requests, long Status2xx, long Status3xx, long Status4xx, long Status5xx,
+    long ConnectionErrors, long Timeouts, long LatencyTicks, long LatencySamples);

@@ -1,0 +1,12 @@
+namespace FlowBalance.Actors.State;
+
+/// <summary>How one forwarded request ended, from the backend's point of view.</summary>
+public enum OutcomeKind
+{
+    /// <summary>The backend answered; the status code tells the rest.</summary>
+    Response,
+    ConnectionError,
+    Timeout,
+    /// <summary>The client went away; never held against the backend.</summary>
+    ClientAborted,
+}

@@ -1,0 +1,41 @@
+namespace FlowBalance.Host.Hosting;
+
+/// <summary>The command line: <c>--config PATH</c> (default ./hocon.conf) and <c>--listen URL</c>.</summary>
+public sealed record CommandLine(string ConfigPath, string? Listen, bool Help)
+{
+    public const string Usage =
+        "usage: FlowBalance.Host [--config PATH] [--listen URL]\n" +
+        "  --config PATH   HOCON configuration file (default ./hocon.conf)\n" +
+        "  --listen URL    address to listen on, overrides flowbalance.listen (e.g. http://0.0.0.0:8080)";
+
+    /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are wrong.</summary>
+    public static CommandLine? Parse(string[] args, out string? error)
+    {
+        var config = "hocon.conf";
+        string? listen = null;
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var (name, inline) = args[i].Split('=', 2) is [var n, var v] && n.StartsWith("--", StringComparison.Ordinal) ? (n, v) : (args[i], null);
+            switch (name)
+            {
+                case "--help" or "-h":
+                    return new CommandLine(config, listen, Help: true);
+                case "--config" or "--listen":
+                    var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        error = $"{name} needs a value";
+                        return null;
+                    }
+                    if (name == "--config") config = value;
+                    else listen = value;
+                    break;
+                default:
+                    error = $"unknown argument '{args[i]}'";
+                    return null;
+            }
+        }
+        return new CommandLine(config, listen, Help: false);
+    }
+}

@@ -1,0 +1,54 @@
+using Akka.Hosting;
+using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Hosting;
+using FlowBalance.Actors.State;
+using FlowBalance.Host.Proxy;
+using AkkaConfig = Akka.Configuration.Config;
+
+namespace FlowBalance.Host.Hosting;
+
+/// <summary>Wires the balancer into the ASP.NET Core host: Kestrel, the actor system, YARP and the proxy middleware.</summary>
+public static class FlowBalanceHosting
+{
+    public static WebApplicationBuilder AddFlowBalance(this WebApplicationBuilder builder, FlowBalanceOptions options, AkkaConfig hocon)
+    {
+        builder.WebHost.UseUrls(options.Listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; the backend sets its own limit
+        });
+
+        // Per-request framework logs cost time on the hot path and drown the startup lines.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+
+        var store = new RoutingTableStore();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<ForwarderClients>();
+        builder.Services.AddSingleton<ProxyMiddleware>();
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddAkka("flowbalance", akka =>
+        {
+            // The file's akka { } section wins over Akka.Hosting's defaults.
+            akka.AddHocon(hocon, HoconAddMode.Prepend)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .AddRoutingActors(options, store);
+        });
+        builder.Services.AddHostedService<RoutingReadyService>();
+        return builder;
+    }
+
+    public static WebApplication UseFlowBalance(this WebApplication app)
+    {
+        // Terminal: every request that reaches here is forwarded (or answered 404/503).
+        app.Run(app.Services.GetRequiredService<ProxyMiddleware>().InvokeAsync);
+        return app;
+    }
+}

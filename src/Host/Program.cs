@@ -1,0 +1,63 @@
+using FlowBalance.Actors.Configuration;
+using FlowBalance.Host.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+// Composition only: parse the command line, load the config (exit 2 on any mistake), run the host.
+var commandLine = CommandLine.Parse(args, out var argumentError);
+if (commandLine is null)
+{
+    Console.Error.WriteLine($"flowbalance: {argumentError}");
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+if (commandLine.Help)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+var loaded = ConfigLoader.LoadFile(commandLine.ConfigPath, Environment.GetEnvironmentVariable(ConfigLoader.DefaultBackendsVariable));
+var options = loaded.Options;
+if (commandLine.Listen is { } listen)
+{
+    var overridden = ConfigLoader.Parse($"flowbalance {{ listen = \"{listen}\", demo_backends = 1 }}", null);
+    if (!overridden.Succeeded)
+    {
+        Console.Error.WriteLine($"flowbalance: --listen: {overridden.Errors[0].Message}");
+        return 2;
+    }
+    options = options is null ? null : options with { Listen = listen };
+}
+if (!loaded.Succeeded || options is null)
+{
+    Console.Error.WriteLine($"flowbalance: configuration error in {Path.GetFullPath(commandLine.ConfigPath)}:");
+    foreach (var error in loaded.Errors) Console.Error.WriteLine($"  {error}");
+    return 2;
+}
+
+await using var demo = options.Services.IsEmpty && options.DemoBackends > 0
+    ? await DemoBackends.StartAsync(options.DemoBackends, CancellationToken.None)
+    : null;
+if (demo is not null) options = options.WithServices([demo.Service()]);
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+builder.AddFlowBalance(options, loaded.Hocon!);
+var app = builder.Build();
+app.UseFlowBalance();
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+    Console.WriteLine(StartupBanner.Render(addresses, commandLine.ConfigPath, options));
+});
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+{
+    Console.Error.WriteLine($"flowbalance: cannot listen on {options.Listen}: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.CompilerServices;
+using FlowBalance.Actors.State;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace FlowBalance.Host.Proxy;
+
+/// <summary>
+/// The pooled HTTP clients and per-request settings for each service. One
+/// <see cref="HttpMessageInvoker"/> per distinct connect timeout keeps connection pools shared.
+/// </summary>
+public sealed class ForwarderClients : IDisposable
+{
+    private readonly ConcurrentDictionary<TimeSpan, HttpMessageInvoker> _invokers = new();
+    private readonly ConditionalWeakTable<ServiceSlot, ServiceForwarding> _services = new();
+
+    public ServiceForwarding For(ServiceSlot service) =>
+        _services.TryGetValue(service, out var forwarding) ? forwarding : _services.GetValue(service, Create);
+
+    private ServiceForwarding Create(ServiceSlot service)
+    {
+        var settings = service.Definition.Settings;
+        var invoker = _invokers.GetOrAdd(settings.ConnectionErrors.ConnectionTimeout, CreateInvoker);
+        var config = new ForwarderRequestConfig
+        {
+            ActivityTimeout = settings.RequestTimeout,
+            // HTTP/1.1 to plain-http backends (no h2c guess), HTTP/2 where TLS negotiates it.
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+        };
+        return new ServiceForwarding(invoker, config, ForwardingTransformer.For(settings.PreserveHost));
+    }
+
+    private static HttpMessageInvoker CreateInvoker(TimeSpan connectTimeout) => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        EnableMultipleHttp2Connections = true,
+        ActivityHeadersPropagator = null, // no trace headers injected per request: less work on the hot path
+        ConnectTimeout = connectTimeout,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+    });
+
+    public void Dispose()
+    {
+        foreach (var invoker in _invokers.Values) invoker.Dispose();
+    }
+}
+
+/// <summary>What forwarding one service's requests needs, computed once per service.</summary>
+public sealed record ServiceForwarding(HttpMessageInvoker Invoker, ForwarderRequestConfig RequestConfig, HttpTransformer Transformer);

@@ -1,0 +1,48 @@
+using Yarp.ReverseProxy.Forwarder;
+
+namespace FlowBalance.Host.Proxy;
+
+/// <summary>
+/// YARP's default copy of headers and body, plus what a load balancer owes the backend: the
+/// X-Forwarded-* headers, the request id, and the backend's own Host unless preserve_host is set.
+/// </summary>
+public sealed class ForwardingTransformer : HttpTransformer
+{
+    public static readonly ForwardingTransformer BackendHost = new(preserveHost: false);
+    public static readonly ForwardingTransformer ClientHost = new(preserveHost: true);
+
+    private readonly bool _preserveHost;
+
+    private ForwardingTransformer(bool preserveHost) => _preserveHost = preserveHost;
+
+    public static ForwardingTransformer For(bool preserveHost) => preserveHost ? ClientHost : BackendHost;
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var request = httpContext.Request;
+        // null lets HttpClient send the destination's authority (what virtual-hosted origins expect).
+        proxyRequest.Headers.Host = _preserveHost ? request.Host.Value : null;
+
+        var headers = proxyRequest.Headers;
+        var clientAddress = httpContext.Connection.RemoteIpAddress?.ToString();
+        var prior = request.Headers["X-Forwarded-For"].ToString();
+        headers.Remove("X-Forwarded-For");
+        if (clientAddress is not null)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-For", prior.Length > 0 ? $"{prior}, {clientAddress}" : clientAddress);
+        }
+        headers.Remove("X-Forwarded-Proto");
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
+        headers.Remove("X-Forwarded-Host");
+        if (request.Host.HasValue) headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        // The backend may send its own id; the client sees the one the balancer logged.
+        httpContext.Response.Headers[RequestIds.Header] = httpContext.Request.Headers[RequestIds.Header];
+        return result;
+    }
+}
