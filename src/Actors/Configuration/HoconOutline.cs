@@ -57,6 +57,7 @@ public sealed class HoconOutline
         private int _pos;
         private int _line = 1;
         private int _separatorLine;
+        private bool _rootSeen;
 
         public void Run()
         {
@@ -85,6 +86,7 @@ public sealed class HoconOutline
         {
             var c = text[_pos];
             var frame = _stack.Peek();
+            if (!char.IsWhiteSpace(c) && c != '\uFEFF' && c != '{' && c != '#' && c != '/') _rootSeen = true;
             switch (c)
             {
                 case '\n':
@@ -154,6 +156,10 @@ public sealed class HoconOutline
             {
                 path = Join(frame.Path, frame.PendingKey); // object concatenation: a = ${x} { ... }
             }
+            else if (c == '{' && frame.Open == '\0' && !_rootSeen)
+            {
+                path = ""; // the whole document may be wrapped in braces, as JSON is
+            }
             else
             {
                 Error(_line, $"unexpected '{c}' where a key was expected");
@@ -164,7 +170,8 @@ public sealed class HoconOutline
                 Error(_line, $"'{frame.PendingKey}' needs ':' or '=' before '['");
                 return;
             }
-            outline._lines[path] = _line;
+            if (path.Length > 0) outline._lines[path] = _line;
+            _rootSeen = true;
             frame.State = Expect.AfterValue;
             _stack.Push(new Frame(c, _line, path, c == '['));
             _pos++;
@@ -185,7 +192,7 @@ public sealed class HoconOutline
             }
             if (!frame.IsArray && frame.State is Expect.Separator or Expect.Value)
             {
-                Error(_line, $"'{frame.PendingKey}' has no value");
+                Error(frame.State == Expect.Value ? _separatorLine : _line, $"'{frame.PendingKey}' has no value");
                 return;
             }
             _stack.Pop();
