@@ -25,13 +25,11 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private readonly BackendSlot _slot;
     private readonly TimeSpan _sampleInterval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private CounterSample _lastSample;
 
     public BackendActor(BackendSlot slot, TimeSpan sampleInterval)
     {
         _slot = slot;
         _sampleInterval = sampleInterval;
-        _lastSample = slot.Counters.Sample();
         Receive<SampleDue>(_ => PublishSample());
         Receive<GetStatus>(_ => Sender.Tell(PublishSample()));
         Receive<SetHealth>(Handle);
@@ -57,9 +55,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private BackendSnapshot PublishSample()
     {
         var now = _slot.Counters.Sample();
-        var previous = _lastSample;
-        _lastSample = now;
         var current = _slot.Current;
+        var previous = current.Totals;
         var samples = now.LatencySamples - previous.LatencySamples;
         var ewma = current.LatencyEwmaMs;
         if (samples > 0)
@@ -68,18 +65,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
             ewma = ewma == 0 ? averageMs : ewma + LatencyAlpha * (averageMs - ewma);
         }
         if (now == previous && ewma == current.LatencyEwmaMs) return current;
-        var next = current with
-        {
-            Requests = now.Requests,
-            Responses2xx = now.Status2xx,
-            Responses3xx = now.Status3xx,
-            Responses4xx = now.Status4xx,
-            Responses5xx = now.Status5xx,
-            ConnectionErrors = now.ConnectionErrors,
-            Timeouts = now.Timeouts,
-            LatencyEwmaMs = ewma,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        };
+        var next = current with { Totals = now, LatencyEwmaMs = ewma, UpdatedAt = DateTimeOffset.UtcNow };
         _slot.Publish(next);
         return next;
     }

@@ -8,7 +8,9 @@ internal readonly record struct ConfigNode(HoconValue Value, string Path, Config
 {
     public bool IsObject => Value.IsObject();
 
-    public bool IsArray => Value.IsArray();
+    /// <summary>A list, including <c>[]</c>: Akka's HoconValue.IsArray() is false for an empty array.</summary>
+    public bool IsArray => Value.Values.Count > 0 && Value.Values.Any(v => v is HoconArray)
+        && Value.Values.All(v => v is HoconArray || v is HoconLiteral { Value: var text } && string.IsNullOrWhiteSpace(text));
 
     public bool IsEmpty => Value.Values.Count == 0;
 
@@ -20,8 +22,8 @@ internal readonly record struct ConfigNode(HoconValue Value, string Path, Config
 
     public IReadOnlyList<ConfigNode> Elements()
     {
-        if (!Value.IsArray()) return [];
-        var items = Value.GetArray();
+        if (!IsArray) return [];
+        var items = Value.Values.OfType<HoconArray>().SelectMany(a => a.GetArray()).ToList();
         var nodes = new List<ConfigNode>(items.Count);
         for (var i = 0; i < items.Count; i++) nodes.Add(new ConfigNode(items[i], $"{Path}[{i}]", Errors));
         return nodes;
@@ -31,7 +33,7 @@ internal readonly record struct ConfigNode(HoconValue Value, string Path, Config
     public string? Scalar(string what)
     {
         if (IsEmpty) return Fail<string>("has no value");
-        if (IsObject || IsArray) return Fail<string>($"expected {what}, found {(IsObject ? "an object" : "a list")}");
+        if (IsObject || IsArray || Value.Values.Any(v => v is HoconArray)) return Fail<string>($"expected {what}, found {(IsObject ? "an object" : "a list")}");
         var text = Value.GetString();
         return text?.Trim();
     }

@@ -2,22 +2,19 @@ using FlowBalance.Actors.Configuration;
 
 namespace FlowBalance.Actors.State;
 
-/// <summary>An immutable view of one backend, published by its <c>BackendActor</c>.</summary>
+/// <summary>
+/// An immutable view of one backend, published by its <c>BackendActor</c>. <see cref="Totals"/> are
+/// the counters as last sampled: a restarted actor resumes from them without double counting.
+/// </summary>
 public sealed record BackendSnapshot(
     BackendDefinition Definition,
     BackendHealth Health,
-    long Requests,
-    long Responses2xx,
-    long Responses3xx,
-    long Responses4xx,
-    long Responses5xx,
-    long ConnectionErrors,
-    long Timeouts,
+    CounterSample Totals,
     double LatencyEwmaMs,
     DateTimeOffset UpdatedAt)
 {
     public bool Routable => Health != BackendHealth.Unhealthy;
 
     public static BackendSnapshot Initial(BackendDefinition definition) =>
-        new(definition, BackendHealth.Unknown, 0, 0, 0, 0, 0, 0, 0, 0, DateTimeOffset.UtcNow);
+        new(definition, BackendHealth.Unknown, default, 0, DateTimeOffset.UtcNow);
 }
