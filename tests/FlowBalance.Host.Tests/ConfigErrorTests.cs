@@ -1,0 +1,57 @@
+using FlowBalance.Host.Tests.Support;
+
+namespace FlowBalance.Host.Tests;
+
+/// <summary>A bad configuration never starts a half-working balancer: exit code 2, one line per problem, no stack trace.</summary>
+public sealed class ConfigErrorTests
+{
+    [Theory]
+    [InlineData("flowbalance { backends = [\"ftp://server1.com\"] }",
+        "flowbalance.backends[0] (line 1): backend URL must be an absolute http:// or https:// URL, found 'ftp://server1.com'")]
+    [InlineData("flowbalance {\n  backends = [{\"url\": \"http://127.0.0.1:1\", \"weight\": 0}]\n}",
+        "flowbalance.backends[0].weight (line 2): must be between 1 and 1000, found 0")]
+    [InlineData("flowbalance.services = [\n  {hostname = \"a.com\", backends = [\"http://127.0.0.1:1\"]}\n  {hostname = \"a.com\", backends = [\"http://127.0.0.1:2\"]}\n]",
+        "duplicate hostname 'a.com'")]
+    [InlineData("flowbalance {\n  backends = [\"http://127.0.0.1:1\"\n",
+        "line 2: '[' opened here is never closed")]
+    [InlineData("flowbalance {\n  backends = [\"http://127.0.0.1:1\"]\n  activeHealthChecks { consecutive_upp = 3 }\n}",
+        "flowbalance.activeHealthChecks.consecutive_upp (line 3): unknown key 'consecutive_upp', did you mean 'consecutive_up'?")]
+    public async Task Invalid_config_exits_with_code_2_and_names_the_problem(string config, string expected)
+    {
+        var file = BalancerProcess.WriteConfig(config);
+        try
+        {
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file]);
+
+            Assert.Equal(2, exitCode);
+            Assert.Contains(expected, output);
+            Assert.Contains($"configuration error in {file}", output);
+            Assert.DoesNotContain("   at ", output); // no stack trace for a user mistake
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Missing_config_file_exits_with_code_2()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"nowhere-{Guid.NewGuid():N}.conf");
+
+        var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", missing]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"config file not found: {missing}", output);
+    }
+
+    [Fact]
+    public async Task Unknown_command_line_argument_exits_with_code_2_and_usage()
+    {
+        var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--confgi", "x.conf"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("unknown argument '--confgi'", output);
+        Assert.Contains("usage: FlowBalance.Host", output);
+    }
+}

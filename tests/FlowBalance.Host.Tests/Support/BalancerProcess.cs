@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FlowBalance.Host.Tests.Support;
+
+/// <summary>
+/// The real FlowBalance host as a child process on an ephemeral loopback port. Output is captured
+/// so a failing test shows what the balancer printed.
+/// </summary>
+public sealed partial class BalancerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string? _configFile;
+
+    private BalancerProcess(Process process, string? configFile)
+    {
+        _process = process;
+        _configFile = configFile;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Writes <paramref name="config"/> to a temp file and starts the host on it, listening on 127.0.0.1:0.</summary>
+    public static async Task<BalancerProcess> StartAsync(string config, IDictionary<string, string>? environment = null)
+    {
+        var file = WriteConfig(config);
+        var balancer = Launch(["--config", file, "--listen", "http://127.0.0.1:0"], environment, file);
+        await balancer.WaitUntilListeningAsync();
+        return balancer;
+    }
+
+    /// <summary>Runs the host with <paramref name="args"/> until it exits; for configurations that must be refused.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string[] args, IDictionary<string, string>? environment = null)
+    {
+        await using var balancer = Launch(args, environment, configFile: null);
+        using var deadline = new CancellationTokenSource(StartupDeadline);
+        try
+        {
+            await balancer._process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("the host did not exit; output:\n" + balancer.Output);
+        }
+        balancer._process.WaitForExit(); // flushes the redirected output
+        return (balancer._process.ExitCode, balancer.Output);
+    }
+
+    public static string WriteConfig(string config)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"flowbalance-test-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, config);
+        return file;
+    }
+
+    public HttpClient CreateClient() => new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
+    {
+        BaseAddress = BaseAddress,
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    private static BalancerProcess Launch(string[] args, IDictionary<string, string>? environment, string? configFile)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(HostBinary.DllPath);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove("DEFAULT_BACKENDS");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+
+        var process = new Process { StartInfo = start };
+        var balancer = new BalancerProcess(process, configFile);
+        process.OutputDataReceived += (_, e) => balancer.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => balancer.OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return balancer;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        if (ListeningLine().Match(line) is { Success: true } match) _listening.TrySetResult(match.Groups[1].Value);
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(StartupDeadline));
+        if (first != _listening.Task)
+        {
+            throw new InvalidOperationException($"the balancer did not start listening (exited: {_process.HasExited}); output:\n{Output}");
+        }
+        BaseAddress = new Uri(await _listening.Task);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        if (_configFile is not null) File.Delete(_configFile);
+    }
+
+    [GeneratedRegex(@"^FlowBalance listening on (\S+)")]
+    private static partial Regex ListeningLine();
+}
