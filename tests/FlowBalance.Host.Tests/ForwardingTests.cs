@@ -83,7 +83,7 @@ public sealed class ForwardingTests
     }
 
     [Fact]
-    public async Task A_backend_that_refuses_connections_gives_502_and_malformed_http_gets_400()
+    public async Task A_service_whose_only_backend_refuses_connections_gives_503_and_malformed_http_gets_400()
     {
         await using var backend = await TestBackend.StartAsync("up");
         var refused = ClosedLoopbackPort();
@@ -98,7 +98,8 @@ public sealed class ForwardingTests
         var down = new HttpRequestMessage(HttpMethod.Get, "/");
         down.Headers.Host = "down.test";
         using var response = await client.SendAsync(down);
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("All backends are down", await response.Content.ReadAsStringAsync());
 
         var raw = await SendRawAsync(balancer.BaseAddress, "GET / HTTP/1.1\r\nHost: up.test\r\nThis is not a header\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 400", raw);

@@ -1,54 +1,224 @@
 using Akka.Actor;
 using Akka.Event;
+using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Health;
 using FlowBalance.Actors.State;
 
 namespace FlowBalance.Actors.Backends;
 
 /// <summary>
-/// Owns one backend: its health and its metrics. The request path records outcomes in the slot's
-/// lock-free counters; this actor samples them on a timer, keeps a latency EWMA and publishes a
-/// new <see cref="BackendSnapshot"/>. A restart resumes from the slot's last snapshot.
+/// Owns one backend: active health probes, the circuit breaker (closed / open / half-open as
+/// behaviours) and metrics. The request path records outcomes in the slot and tells this actor
+/// about failures; the actor decides what they mean and publishes a new <see cref="BackendSnapshot"/>.
+/// A restart resumes from the slot's last snapshot, so health and breaker state survive it.
 /// </summary>
 public sealed class BackendActor : ReceiveActor, IWithTimers
 {
     // Protocol
     public sealed record SetHealth(BackendHealth Health, string Reason);
+    public sealed record RequestFailed(OutcomeKind Kind, int Status, int Streak);
+    public sealed record RequestSucceeded { public static readonly RequestSucceeded Instance = new(); }
     public sealed record GetStatus { public static readonly GetStatus Instance = new(); } // -> BackendSnapshot
-    // Events (to the parent router)
+    // Events: RoutabilityChanged to the parent router, BackendStateChanged on the event stream
     public sealed record RoutabilityChanged(string BackendId, bool Routable);
+    public sealed record BackendStateChanged(string Service, string BackendId, Uri Url, string Change, string Detail);
     // Internal
     private sealed record SampleDue { public static readonly SampleDue Instance = new(); }
+    private sealed record ProbeDue { public static readonly ProbeDue Instance = new(); }
+    private sealed record ProbeFinished(ProbeResult Result);
+    private sealed record ProbeCrashed(Exception Error);
+    private sealed record HalfOpenDue { public static readonly HalfOpenDue Instance = new(); }
+    private sealed record ForgiveDue { public static readonly ForgiveDue Instance = new(); }
 
     /// <summary>Weight of the newest sample in the latency EWMA (per sample interval).</summary>
     private const double LatencyAlpha = 0.3;
 
     private readonly BackendSlot _slot;
+    private readonly string _service;
+    private readonly ServiceSettings _settings;
+    private readonly IHealthProber _prober;
     private readonly TimeSpan _sampleInterval;
+    private readonly ErrorRateWindow _errorRate;
+    private readonly ProbeStreak _probes;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ProbeTarget _probeTarget;
+    private bool _probing;
 
-    public BackendActor(BackendSlot slot, TimeSpan sampleInterval)
+    public BackendActor(BackendSlot slot, string service, ServiceSettings settings, IHealthProber prober, TimeSpan sampleInterval)
     {
         _slot = slot;
+        _service = service;
+        _settings = settings;
+        _prober = prober;
         _sampleInterval = sampleInterval;
-        Receive<SampleDue>(_ => PublishSample());
-        Receive<GetStatus>(_ => Sender.Tell(PublishSample()));
-        Receive<SetHealth>(Handle);
+        _errorRate = new ErrorRateWindow((int)Math.Ceiling(settings.CircuitBreaker.ErrorRateWindow / sampleInterval));
+        _probes = new ProbeStreak(settings.ActiveHealthChecks.ConsecutiveUp, settings.ActiveHealthChecks.ConsecutiveDown);
+        _probeTarget = slot.Current.HealthPath is { } known ? ProbeTarget.ForPath(known)
+            : settings.ActiveHealthChecks.Path is { } path ? ProbeTarget.ForPath(path)
+            : ProbeTarget.Discover;
+        switch (slot.Current.Breaker)
+        {
+            case BreakerState.Open: Become(Open); break;
+            case BreakerState.HalfOpen: Become(HalfOpen); break;
+            default: Become(Closed); break;
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(BackendSlot slot, TimeSpan sampleInterval) =>
-        Akka.Actor.Props.Create(() => new BackendActor(slot, sampleInterval));
+    private CircuitBreakerOptions Breaker => _settings.CircuitBreaker;
 
-    protected override void PreStart() => Timers.StartPeriodicTimer("sample", SampleDue.Instance, _sampleInterval);
+    public static Props Props(BackendSlot slot, string service, ServiceSettings settings, IHealthProber prober, TimeSpan sampleInterval) =>
+        Akka.Actor.Props.Create(() => new BackendActor(slot, service, settings, prober, sampleInterval));
 
-    private void Handle(SetHealth message)
+    protected override void PreStart()
+    {
+        _slot.Attach(Self);
+        Timers.StartPeriodicTimer("sample", SampleDue.Instance, _sampleInterval);
+        if (_settings.ActiveHealthChecks.Enabled)
+        {
+            // The first probe comes soon but spread out, so 500 backends are not probed in the same millisecond.
+            var spread = TimeSpan.FromMilliseconds(Math.Min(1000, _settings.ActiveHealthChecks.Interval.TotalMilliseconds));
+            Timers.StartSingleTimer("probe", ProbeDue.Instance, spread * Random.Shared.NextDouble());
+        }
+        if (_slot.Current.Breaker == BreakerState.Open) ScheduleHalfOpen(); // resumed after a restart
+        if (_slot.Current.Ejections > 0) Timers.StartPeriodicTimer("forgive", ForgiveDue.Instance, Breaker.RecoveryTimeout);
+    }
+
+    private void Closed()
+    {
+        Common();
+        Receive<RequestFailed>(failed =>
+        {
+            if (failed.Streak >= Breaker.FailureThreshold) OpenBreaker($"{failed.Streak} consecutive failures (last: {Describe(failed)})");
+        });
+        Receive<RequestSucceeded>(_ => { });
+    }
+
+    private void Open()
+    {
+        Common();
+        Receive<RequestFailed>(_ => { });
+        Receive<RequestSucceeded>(_ => CloseBreaker("a request succeeded")); // a last-resort request got through
+        Receive<HalfOpenDue>(_ =>
+        {
+            _slot.Gate.HalfOpen();
+            Transition(s => s with { Breaker = BreakerState.HalfOpen }, "breaker half-open", "letting one trial request through");
+            Become(HalfOpen);
+        });
+    }
+
+    private void HalfOpen()
+    {
+        Common();
+        Receive<RequestFailed>(failed => OpenBreaker($"trial request failed ({Describe(failed)})"));
+        Receive<RequestSucceeded>(_ => CloseBreaker("trial request succeeded"));
+    }
+
+    private void Common()
+    {
+        Receive<SampleDue>(_ => PublishSample());
+        Receive<GetStatus>(_ => Sender.Tell(PublishSample()));
+        Receive<SetHealth>(set => ChangeHealth(set.Health, set.Reason));
+        Receive<ProbeDue>(_ => StartProbe());
+        Receive<ProbeFinished>(finished => HandleProbe(finished.Result));
+        Receive<ProbeCrashed>(crashed =>
+        {
+            // A bug in probing says nothing about the backend: keep its state, probe again later.
+            _probing = false;
+            _log.Error(crashed.Error, "health probe of {0} crashed; backend state unchanged", _slot.Definition.Url);
+            ScheduleProbe();
+        });
+        Receive<ForgiveDue>(_ =>
+        {
+            // Ejections shrink back while the backend stays in rotation.
+            if (_slot.Current.Breaker != BreakerState.Closed) return;
+            var ejections = Math.Max(0, _slot.Current.Ejections - 1);
+            _slot.Publish(_slot.Current with { Ejections = ejections });
+            if (ejections == 0) Timers.Cancel("forgive");
+        });
+    }
+
+    private void OpenBreaker(string reason)
+    {
+        _slot.Gate.Open();
+        var ejections = _slot.Current.Ejections + 1;
+        var openFor = EjectionPolicy.OpenDuration(Breaker.RecoveryTimeout, ejections, Random.Shared);
+        Transition(s => s with { Breaker = BreakerState.Open, Ejections = ejections },
+            "breaker opened", $"{reason}; no traffic for {openFor.TotalMilliseconds:0} ms (ejection {ejections})");
+        _errorRate.Clear();
+        Timers.StartSingleTimer("half-open", HalfOpenDue.Instance, openFor);
+        Timers.StartPeriodicTimer("forgive", ForgiveDue.Instance, Breaker.RecoveryTimeout);
+        Become(Open);
+    }
+
+    private void ScheduleHalfOpen() =>
+        Timers.StartSingleTimer("half-open", HalfOpenDue.Instance, EjectionPolicy.OpenDuration(Breaker.RecoveryTimeout, _slot.Current.Ejections, Random.Shared));
+
+    private void CloseBreaker(string reason)
+    {
+        Timers.Cancel("half-open");
+        _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64);
+        Transition(s => s with { Breaker = BreakerState.Closed }, "breaker closed", reason);
+        Become(Closed);
+    }
+
+    private void StartProbe()
+    {
+        if (_probing) return;
+        _probing = true;
+        var target = _probeTarget;
+        Task<ProbeResult> probe;
+        try
+        {
+            probe = _prober.ProbeAsync(_slot.Definition.Url, target, _settings.ActiveHealthChecks.Timeout, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            probe = Task.FromException<ProbeResult>(e);
+        }
+        probe.PipeTo(Self, success: r => new ProbeFinished(r), failure: e => new ProbeCrashed(e));
+    }
+
+    private void HandleProbe(ProbeResult result)
+    {
+        _probing = false;
+        ScheduleProbe();
+        if (_probeTarget.Mode == ProbeMode.Discover && result.Target.Mode != ProbeMode.Discover)
+        {
+            _probeTarget = result.Target;
+            if (result.Target.Mode == ProbeMode.Tcp) _log.Warning("backend {0}: {1}", _slot.Definition.Url, result.Detail);
+            Transition(s => s with { HealthPath = result.Target.Path, Detail = result.Detail }, "health check", result.Detail);
+        }
+        if (result.Healthy && _slot.Current.Breaker == BreakerState.HalfOpen) CloseBreaker("health probe succeeded");
+        if (_probes.Record(result.Healthy, _slot.Current.Health) is { } health) ChangeHealth(health, result.Detail);
+    }
+
+    private void ScheduleProbe()
+    {
+        var interval = _settings.ActiveHealthChecks.Interval;
+        Timers.StartSingleTimer("probe", ProbeDue.Instance, interval * (0.9 + 0.2 * Random.Shared.NextDouble()));
+    }
+
+    private void ChangeHealth(BackendHealth health, string reason)
+    {
+        var before = _slot.Current.Health;
+        if (before == health) return;
+        if (before == BackendHealth.Unhealthy && _slot.Current.Breaker == BreakerState.Closed)
+        {
+            _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64); // back in rotation: slow start
+        }
+        Transition(s => s with { Health = health }, $"now {health.ToString().ToLowerInvariant()}", reason);
+    }
+
+    /// <summary>Publishes a changed snapshot, logs one human line, announces it, and tells the router when routability flips.</summary>
+    private void Transition(Func<BackendSnapshot, BackendSnapshot> change, string what, string detail)
     {
         var before = _slot.Current;
-        if (before.Health == message.Health) return;
-        var after = before with { Health = message.Health, UpdatedAt = DateTimeOffset.UtcNow };
+        var after = change(before) with { UpdatedAt = DateTimeOffset.UtcNow };
         _slot.Publish(after);
-        _log.Info("backend {0} is now {1}: {2}", _slot.Definition.Url, message.Health, message.Reason);
+        _log.Info("backend {0} of {1}: {2}: {3}", _slot.Definition.Url, _service, what, detail);
+        Context.System.EventStream.Publish(new BackendStateChanged(_service, _slot.Definition.Id, _slot.Definition.Url, what, detail));
         if (before.Routable != after.Routable) Context.Parent.Tell(new RoutabilityChanged(_slot.Definition.Id, after.Routable));
     }
 
@@ -57,6 +227,12 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         var now = _slot.Counters.Sample();
         var current = _slot.Current;
         var previous = current.Totals;
+        _errorRate.Add(now.Requests - previous.Requests, now.Failures - previous.Failures);
+        if (current.Breaker == BreakerState.Closed && _errorRate.ErrorRate(Breaker.ErrorRateMinRequests) is { } rate && rate >= Breaker.ErrorRateThreshold)
+        {
+            OpenBreaker($"error rate {rate:0.#}% over the last {Breaker.ErrorRateWindow.TotalSeconds:0.#} s");
+            current = _slot.Current;
+        }
         var samples = now.LatencySamples - previous.LatencySamples;
         var ewma = current.LatencyEwmaMs;
         if (samples > 0)
@@ -69,4 +245,11 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         _slot.Publish(next);
         return next;
     }
+
+    private static string Describe(RequestFailed failed) => failed.Kind switch
+    {
+        OutcomeKind.ConnectionError => "connection error",
+        OutcomeKind.Timeout => "timeout",
+        _ => $"status {failed.Status}",
+    };
 }

@@ -4,7 +4,8 @@ namespace FlowBalance.Actors.Configuration;
 internal static class ConfigKeys
 {
     public static readonly string[] Settings =
-        ["preserve_host", "retries", "request_timeout_ms", "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
+        ["preserve_host", "retries", "request_timeout_ms", "slow_start_ms", "retry_buffer_bytes", "panic_threshold",
+         "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     public static readonly string[] Root =
         ["listen", "demo_backends", "plugins_dir", "services", "hostname", "name", "backends", "pools", "vars", .. Settings];
@@ -21,7 +22,7 @@ internal static class ConfigKeys
 
     public static readonly string[] PassiveHealthChecks = ["circuit_breaker"];
 
-    public static readonly string[] CircuitBreaker = ["failure_threshold", "recovery_timeout_ms", "error_rate_threshold"];
+    public static readonly string[] CircuitBreaker = ["failure_threshold", "recovery_timeout_ms", "error_rate_threshold", "error_rate_window_ms", "error_rate_min_requests", "failure_statuses"];
 
     public static readonly string[] ConnectionErrors = ["immediate_failover", "max_connection_retries", "connection_timeout_ms"];
 

@@ -8,7 +8,10 @@ public sealed record ServiceSettings(
     ActiveHealthCheckOptions ActiveHealthChecks,
     CircuitBreakerOptions CircuitBreaker,
     ConnectionErrorOptions ConnectionErrors,
-    LoadBalancerOptions LoadBalancer)
+    LoadBalancerOptions LoadBalancer,
+    TimeSpan SlowStart,
+    int RetryBufferBytes,
+    double PanicThreshold)
 {
     public static readonly ServiceSettings Default = new(
         PreserveHost: false,
@@ -17,5 +20,8 @@ public sealed record ServiceSettings(
         ActiveHealthCheckOptions.Default,
         CircuitBreakerOptions.Default,
         ConnectionErrorOptions.Default,
-        LoadBalancerOptions.Default);
+        LoadBalancerOptions.Default,
+        SlowStart: TimeSpan.FromSeconds(10),
+        RetryBufferBytes: 64 * 1024,
+        PanicThreshold: 0);
 }

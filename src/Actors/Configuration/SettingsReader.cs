@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace FlowBalance.Actors.Configuration;
 
 /// <summary>
@@ -33,7 +35,10 @@ internal static class SettingsReader
             new CircuitBreakerOptions(
                 FailureThreshold: breaker.Get("failure_threshold", n => n.Int(1, 10_000)) ?? d.CircuitBreaker.FailureThreshold,
                 RecoveryTimeout: breaker.Get("recovery_timeout_ms", n => n.Duration(ms, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.CircuitBreaker.RecoveryTimeout,
-                ErrorRateThreshold: breaker.Get("error_rate_threshold", n => n.Number(1, 100)) ?? d.CircuitBreaker.ErrorRateThreshold),
+                ErrorRateThreshold: breaker.Get("error_rate_threshold", n => n.Number(1, 100)) ?? d.CircuitBreaker.ErrorRateThreshold,
+                ErrorRateWindow: breaker.Get("error_rate_window_ms", n => n.Duration(ms, seconds, TimeSpan.FromHours(1))) ?? d.CircuitBreaker.ErrorRateWindow,
+                ErrorRateMinRequests: breaker.Get("error_rate_min_requests", n => n.Int(1, 1_000_000)) ?? d.CircuitBreaker.ErrorRateMinRequests,
+                FailureStatuses: breaker.Get("failure_statuses", ReadStatuses) ?? d.CircuitBreaker.FailureStatuses),
             new ConnectionErrorOptions(
                 ImmediateFailover: connection.Get("immediate_failover", n => n.Bool()) ?? d.ConnectionErrors.ImmediateFailover,
                 MaxConnectionRetries: connection.Get("max_connection_retries", n => n.Int(0, 10)) ?? d.ConnectionErrors.MaxConnectionRetries,
@@ -43,7 +48,17 @@ internal static class SettingsReader
                 new SessionAffinityOptions(
                     Type: affinity.GetRef("type", n => n.OneOf(SessionAffinityOptions.Types)) ?? d.LoadBalancer.SessionAffinity.Type,
                     CookieName: affinity.GetRef("cookie_name", n => n.Token()) ?? d.LoadBalancer.SessionAffinity.CookieName,
-                    HeaderName: affinity.GetRef("header_name", n => n.Token()) ?? d.LoadBalancer.SessionAffinity.HeaderName)));
+                    HeaderName: affinity.GetRef("header_name", n => n.Token()) ?? d.LoadBalancer.SessionAffinity.HeaderName)),
+            SlowStart: layers.Get("slow_start_ms", n => n.Duration(ms, TimeSpan.Zero, TimeSpan.FromHours(1))) ?? d.SlowStart,
+            RetryBufferBytes: layers.Get("retry_buffer_bytes", n => n.Int(0, 64 * 1024 * 1024)) ?? d.RetryBufferBytes,
+            PanicThreshold: layers.Get("panic_threshold", n => n.Number(0, 100)) ?? d.PanicThreshold);
+    }
+
+    private static ImmutableArray<int>? ReadStatuses(ConfigNode node)
+    {
+        if (!node.IsArray) return node.FailStruct<ImmutableArray<int>>("expected a list of HTTP status codes such as [502, 503, 504]");
+        var statuses = node.Elements().Select(e => e.Int(100, 599)).ToList();
+        return statuses.All(s => s is not null) ? [.. statuses.Select(s => s!.Value)] : null;
     }
 
     private static string? ReadPath(ConfigNode node)

@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Health;
 using FlowBalance.Actors.Routing;
 using FlowBalance.Actors.State;
 
@@ -12,10 +13,10 @@ public static class ActorsHostingExtensions
     public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
 
     public static AkkaConfigurationBuilder AddRoutingActors(
-        this AkkaConfigurationBuilder builder, FlowBalanceOptions options, RoutingTableStore store) =>
+        this AkkaConfigurationBuilder builder, FlowBalanceOptions options, RoutingTableStore store, IHealthProber prober) =>
         builder.WithActors((system, registry) =>
         {
-            var config = system.ActorOf(ConfigActor.Props(store, options, SampleInterval), ActorNames.Config);
+            var config = system.ActorOf(ConfigActor.Props(store, options, prober, SampleInterval), ActorNames.Config);
             registry.Register<ConfigActor>(config);
         });
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Health;
 using FlowBalance.Actors.State;
 
 namespace FlowBalance.Actors.Routing;
@@ -16,25 +17,27 @@ public sealed class ConfigActor : ReceiveActor
     private readonly RoutingTableStore _store;
     private readonly FlowBalanceOptions _options;
     private readonly TimeSpan _sampleInterval;
+    private readonly IHealthProber _prober;
     private readonly List<IActorRef> _services = [];
 
-    public ConfigActor(RoutingTableStore store, FlowBalanceOptions options, TimeSpan sampleInterval)
+    public ConfigActor(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval)
     {
+        _prober = prober;
         _store = store;
         _options = options;
         _sampleInterval = sampleInterval;
         Receive<GetServices>(_ => Sender.Tell(_services.ToArray()));
     }
 
-    public static Props Props(RoutingTableStore store, FlowBalanceOptions options, TimeSpan sampleInterval) =>
-        Akka.Actor.Props.Create(() => new ConfigActor(store, options, sampleInterval));
+    public static Props Props(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval) =>
+        Akka.Actor.Props.Create(() => new ConfigActor(store, options, prober, sampleInterval));
 
     protected override void PreStart()
     {
         var slots = _options.Services.Select(s => new ServiceSlot(s)).ToList();
         foreach (var slot in slots)
         {
-            _services.Add(Context.ActorOf(ServiceActor.Props(slot, _sampleInterval), ActorNames.Service(slot.Definition.Name)));
+            _services.Add(Context.ActorOf(ServiceActor.Props(slot, _prober, _sampleInterval), ActorNames.Service(slot.Definition.Name)));
         }
         _store.Publish(new RoutingTable(slots));
     }

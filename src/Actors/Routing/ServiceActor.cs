@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Event;
 using FlowBalance.Actors.Backends;
+using FlowBalance.Actors.Health;
 using FlowBalance.Actors.State;
 
 namespace FlowBalance.Actors.Routing;
@@ -19,20 +21,23 @@ public sealed class ServiceActor : ReceiveActor
     public sealed record RoutingPublished(string Service, ImmutableArray<string> RoutableBackends);
 
     private readonly ServiceSlot _slot;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public ServiceActor(ServiceSlot slot, TimeSpan sampleInterval)
+    public ServiceActor(ServiceSlot slot, IHealthProber prober, TimeSpan sampleInterval)
     {
         _slot = slot;
+        var definition = slot.Definition;
         foreach (var backend in slot.Backends)
         {
-            Context.ActorOf(BackendActor.Props(backend, sampleInterval), ActorNames.Backend(backend.Definition.Id));
+            Context.ActorOf(BackendActor.Props(backend, definition.Name, definition.Settings, prober, sampleInterval),
+                ActorNames.Backend(backend.Definition.Id));
         }
         Receive<BackendActor.RoutabilityChanged>(_ => Republish());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
     }
 
-    public static Props Props(ServiceSlot slot, TimeSpan sampleInterval) =>
-        Akka.Actor.Props.Create(() => new ServiceActor(slot, sampleInterval));
+    public static Props Props(ServiceSlot slot, IHealthProber prober, TimeSpan sampleInterval) =>
+        Akka.Actor.Props.Create(() => new ServiceActor(slot, prober, sampleInterval));
 
     // A failing BackendActor is restarted alone; its slot (and so its state) survives.
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -40,8 +45,18 @@ public sealed class ServiceActor : ReceiveActor
 
     private void Republish()
     {
-        var next = RoutingSnapshot.From(_slot.Backends);
+        var previous = _slot.Current;
+        var next = RoutingSnapshot.From(_slot.Backends, _slot.Definition.Settings.PanicThreshold);
         _slot.Publish(next);
+        if (next.Routable.IsEmpty && !previous.Routable.IsEmpty)
+        {
+            _log.Warning("service {0}: no backend is routable; each request tries the least recently failed backend", _slot.Definition.Name);
+        }
+        if (next.Panic != previous.Panic)
+        {
+            _log.Warning("service {0}: {1} panic mode ({2} of {3} backends routable, panic_threshold {4}%)", _slot.Definition.Name,
+                next.Panic ? "entering" : "leaving", next.Routable.Length, next.All.Length, _slot.Definition.Settings.PanicThreshold);
+        }
         Context.System.EventStream.Publish(new RoutingPublished(_slot.Definition.Name, [.. next.Routable.Select(b => b.Definition.Id)]));
     }
 

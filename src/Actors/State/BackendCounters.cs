@@ -14,6 +14,8 @@ public sealed class BackendCounters
     private long _status5xx;
     private long _connectionErrors;
     private long _timeouts;
+    private long _failures;
+    private long _retries;
     private long _latencyTicks;
     private long _latencySamples;
 
@@ -25,9 +27,13 @@ public sealed class BackendCounters
         Interlocked.Increment(ref _requests);
     }
 
-    public void RequestFinished(OutcomeKind kind, int status, long elapsedTicks)
+    /// <summary>A request to this backend that re-sends one that failed elsewhere (or here).</summary>
+    public void RetryStarted() => Interlocked.Increment(ref _retries);
+
+    public void RequestFinished(OutcomeKind kind, int status, long elapsedTicks, bool failure)
     {
         Interlocked.Decrement(ref _inFlight);
+        if (failure) Interlocked.Increment(ref _failures);
         switch (kind)
         {
             case OutcomeKind.Response:
@@ -47,7 +53,8 @@ public sealed class BackendCounters
     public CounterSample Sample() => new(
         Volatile.Read(ref _requests), Volatile.Read(ref _status2xx), Volatile.Read(ref _status3xx),
         Volatile.Read(ref _status4xx), Volatile.Read(ref _status5xx), Volatile.Read(ref _connectionErrors),
-        Volatile.Read(ref _timeouts), Volatile.Read(ref _latencyTicks), Volatile.Read(ref _latencySamples));
+        Volatile.Read(ref _timeouts), Volatile.Read(ref _failures), Volatile.Read(ref _retries),
+        Volatile.Read(ref _latencyTicks), Volatile.Read(ref _latencySamples));
 
     private ref long StatusBucket(int status)
     {
@@ -61,4 +68,4 @@ public sealed class BackendCounters
 /// <summary>The counters at one moment.</summary>
 public readonly record struct CounterSample(
     long Requests, long Status2xx, long Status3xx, long Status4xx, long Status5xx,
-    long ConnectionErrors, long Timeouts, long LatencyTicks, long LatencySamples);
+    long ConnectionErrors, long Timeouts, long Failures, long Retries, long LatencyTicks, long LatencySamples);

@@ -1,20 +1,52 @@
+using Akka.Actor;
+using FlowBalance.Actors.Backends;
 using FlowBalance.Actors.Configuration;
 
 namespace FlowBalance.Actors.State;
 
 /// <summary>
 /// One per backend, created when the backend is added and outliving its actor: the request path
-/// reads <see cref="Current"/> and writes <see cref="Counters"/>; only the BackendActor publishes.
+/// reads <see cref="Current"/>, asks <see cref="Gate"/> for admission and records outcomes here;
+/// only the BackendActor publishes snapshots and moves the gate between breaker states.
 /// </summary>
-public sealed class BackendSlot(BackendDefinition definition)
+public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOptions breaker)
 {
     private volatile BackendSnapshot _current = BackendSnapshot.Initial(definition);
+    private volatile IActorRef? _owner;
 
     public BackendDefinition Definition { get; } = definition;
 
+    public CircuitBreakerOptions Breaker { get; } = breaker;
+
     public BackendCounters Counters { get; } = new();
+
+    public PassiveGate Gate { get; } = new(breaker.FailureThreshold);
 
     public BackendSnapshot Current => _current;
 
+    /// <summary>Records how a request ended and tells the actor what it must decide on (failures, the end of a streak).</summary>
+    public void Finish(Admission admission, OutcomeKind kind, int status, long elapsedTicks)
+    {
+        var failure = kind is OutcomeKind.ConnectionError or OutcomeKind.Timeout
+            || kind == OutcomeKind.Response && Breaker.IsFailureStatus(status);
+        Counters.RequestFinished(kind, status, elapsedTicks, failure);
+        if (kind == OutcomeKind.ClientAborted)
+        {
+            Gate.Release(admission); // never held against the backend
+            return;
+        }
+        if (failure)
+        {
+            var streak = Gate.RecordFailure(admission, Environment.TickCount64);
+            _owner?.Tell(new BackendActor.RequestFailed(kind, status, streak));
+        }
+        else if (Gate.RecordSuccess(admission))
+        {
+            _owner?.Tell(BackendActor.RequestSucceeded.Instance);
+        }
+    }
+
     internal void Publish(BackendSnapshot next) => _current = next;
+
+    internal void Attach(IActorRef owner) => _owner = owner;
 }

@@ -9,12 +9,16 @@ namespace FlowBalance.Actors.State;
 public sealed record BackendSnapshot(
     BackendDefinition Definition,
     BackendHealth Health,
+    BreakerState Breaker,
+    int Ejections,
+    string? HealthPath,
+    string? Detail,
     CounterSample Totals,
     double LatencyEwmaMs,
     DateTimeOffset UpdatedAt)
 {
-    public bool Routable => Health != BackendHealth.Unhealthy;
+    public bool Routable => Health != BackendHealth.Unhealthy && Breaker != BreakerState.Open;
 
     public static BackendSnapshot Initial(BackendDefinition definition) =>
-        new(definition, BackendHealth.Unknown, default, 0, DateTimeOffset.UtcNow);
+        new(definition, BackendHealth.Unknown, BreakerState.Closed, 0, null, null, default, 0, DateTimeOffset.UtcNow);
 }

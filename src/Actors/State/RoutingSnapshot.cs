@@ -4,35 +4,98 @@ using FlowBalance.Actors.Routing;
 namespace FlowBalance.Actors.State;
 
 /// <summary>
-/// The routable backends of one service at one moment, with the precomputed weighted cycle.
-/// Immutable except for the cursor, which the request path advances with Interlocked.
+/// The backends of one service at one moment: which are routable, the precomputed smooth weighted
+/// cycle over them, and whether the service is in panic mode. Immutable except for the cursor,
+/// which the request path advances with Interlocked.
 /// </summary>
 public sealed class RoutingSnapshot
 {
+    /// <summary>How many cycle positions a pick inspects before scanning the routable list directly.</summary>
+    private const int MaxCycleProbes = 64;
+
     private readonly int[] _sequence;
     private long _cursor = -1;
 
-    public RoutingSnapshot(ImmutableArray<BackendSlot> all, ImmutableArray<BackendSlot> routable)
+    public RoutingSnapshot(ImmutableArray<BackendSlot> all, ImmutableArray<BackendSlot> routable, double panicThreshold = 0)
     {
         All = all;
         Routable = routable;
         _sequence = SmoothWeightedSequence.Build([.. routable.Select(s => s.Definition.Weight)]);
+        // Envoy's panic mode: when too few backends look healthy, health checks are more likely wrong than the backends.
+        Panic = all.Length > 0 && routable.Length > 0 && routable.Length * 100.0 < panicThreshold * all.Length;
     }
 
-    /// <summary>Every backend of the service, routable or not (for status and outcome reporting).</summary>
+    /// <summary>Every backend of the service, routable or not.</summary>
     public ImmutableArray<BackendSlot> All { get; }
 
     public ImmutableArray<BackendSlot> Routable { get; }
 
-    /// <summary>The next backend in the smooth weighted cycle, or null when none is routable. Lock-free, allocation-free.</summary>
-    public BackendSlot? Pick()
+    public bool Panic { get; }
+
+    /// <summary>
+    /// The next backend to try, skipping those in <paramref name="tried"/> and those whose gate refuses.
+    /// When no routable backend admits the request, the least recently failed backend is tried anyway
+    /// (health checks can be wrong). Null only when every backend was already tried.
+    /// </summary>
+    public BackendSlot? Pick(out Admission admission, IReadOnlyList<BackendSlot>? tried = null)
     {
+        var now = Environment.TickCount64;
+        var step = Interlocked.Increment(ref _cursor);
+        if (Panic) return PickAny(All, step, tried, out admission);
+
         var sequence = _sequence;
-        if (sequence.Length == 0) return null;
-        var step = (ulong)Interlocked.Increment(ref _cursor);
-        return Routable[sequence[(int)(step % (ulong)sequence.Length)]];
+        var probes = Math.Min(sequence.Length, MaxCycleProbes);
+        for (var i = 0; i < probes; i++)
+        {
+            var slot = Routable[sequence[(int)((ulong)(step + i) % (ulong)sequence.Length)]];
+            if (Tried(slot, tried)) continue;
+            admission = slot.Gate.TryAdmit(now);
+            if (admission != Admission.Rejected) return slot;
+        }
+        for (var i = 0; sequence.Length > MaxCycleProbes && i < Routable.Length; i++)
+        {
+            var slot = Routable[(int)((ulong)(step + i) % (ulong)Routable.Length)];
+            if (Tried(slot, tried)) continue;
+            admission = slot.Gate.TryAdmit(now);
+            if (admission != Admission.Rejected) return slot;
+        }
+        admission = Admission.Admitted;
+        return LeastRecentlyFailed(tried);
     }
 
-    public static RoutingSnapshot From(ImmutableArray<BackendSlot> all) =>
-        new(all, [.. all.Where(s => s.Current.Routable)]);
+    /// <summary>Plain round robin over every backend, ignoring health (panic mode).</summary>
+    private static BackendSlot? PickAny(ImmutableArray<BackendSlot> slots, long step, IReadOnlyList<BackendSlot>? tried, out Admission admission)
+    {
+        admission = Admission.Admitted;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var slot = slots[(int)((ulong)(step + i) % (ulong)slots.Length)];
+            if (!Tried(slot, tried)) return slot;
+        }
+        return null;
+    }
+
+    private BackendSlot? LeastRecentlyFailed(IReadOnlyList<BackendSlot>? tried)
+    {
+        BackendSlot? best = null;
+        foreach (var slot in All)
+        {
+            if (Tried(slot, tried)) continue;
+            if (best is null || slot.Gate.LastFailureMs < best.Gate.LastFailureMs) best = slot;
+        }
+        return best;
+    }
+
+    private static bool Tried(BackendSlot slot, IReadOnlyList<BackendSlot>? tried)
+    {
+        if (tried is null) return false;
+        for (var i = 0; i < tried.Count; i++)
+        {
+            if (ReferenceEquals(tried[i], slot)) return true;
+        }
+        return false;
+    }
+
+    public static RoutingSnapshot From(ImmutableArray<BackendSlot> all, double panicThreshold = 0) =>
+        new(all, [.. all.Where(s => s.Current.Routable)], panicThreshold);
 }

@@ -11,10 +11,13 @@ public sealed class ServiceSlot
     public ServiceSlot(ServiceDefinition definition)
     {
         Definition = definition;
-        _current = RoutingSnapshot.From([.. definition.Backends.Select(b => new BackendSlot(b))]);
+        _current = RoutingSnapshot.From(
+            [.. definition.Backends.Select(b => new BackendSlot(b, definition.Settings.CircuitBreaker))], definition.Settings.PanicThreshold);
     }
 
     public ServiceDefinition Definition { get; }
+
+    public RetryBudget Retries { get; } = new();
 
     public RoutingSnapshot Current => _current;
 

@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Health;
 using FlowBalance.Actors.Hosting;
 using FlowBalance.Actors.State;
 using FlowBalance.Host.Proxy;
@@ -25,6 +26,8 @@ public static class FlowBalanceHosting
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 
         var store = new RoutingTableStore();
+        var prober = new HttpHealthProber();
+        builder.Services.AddSingleton(prober);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ForwarderClients>();
@@ -39,7 +42,7 @@ public static class FlowBalanceHosting
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .AddRoutingActors(options, store);
+                .AddRoutingActors(options, store, prober);
         });
         builder.Services.AddHostedService<RoutingReadyService>();
         return builder;

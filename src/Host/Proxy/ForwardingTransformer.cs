@@ -40,9 +40,30 @@ public sealed class ForwardingTransformer : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        if (proxyResponse is not null && httpContext.Features.Get<ForwardState>() is { } state)
+        {
+            var status = (int)proxyResponse.StatusCode;
+            if (status is 503 or 429 && RetryAfter(proxyResponse) is { } wait)
+            {
+                state.Backend.Gate.HoldUntil(Environment.TickCount64 + (long)wait.TotalMilliseconds); // honoured for this backend
+            }
+            if (RetryRules.IsRetryableStatus(status) && state.TryClaimStatusRetry(httpContext.Request.Method))
+            {
+                state.HeldStatus = status; // not copied to the client: the request goes to another backend
+                return false;
+            }
+        }
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         // The backend may send its own id; the client sees the one the balancer logged.
         httpContext.Response.Headers[RequestIds.Header] = httpContext.Request.Headers[RequestIds.Header];
         return result;
+    }
+
+    /// <summary>The backend's Retry-After, capped at five minutes.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return wait is { } w && w > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(w.Ticks, TimeSpan.FromMinutes(5).Ticks)) : null;
     }
 }

@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using FlowBalance.Actors.State;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace FlowBalance.Host.Proxy;
 
 /// <summary>
 /// The request path: Host header → service → backend (from the published snapshot, lock-free) →
-/// YARP forwarder → outcome recorded in the backend's counters for its actor. Never asks an actor.
+/// YARP forwarder → outcome recorded on the backend's slot. Failed attempts are re-sent to another
+/// backend here, in one loop, while the request is still replayable and the response has not started.
+/// Never asks an actor.
 /// </summary>
-public sealed class ProxyMiddleware(IHttpForwarder forwarder, RoutingTableStore routes, ForwarderClients clients)
+public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTableStore routes, ForwarderClients clients, ILogger<ProxyMiddleware> log)
 {
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
@@ -23,27 +26,137 @@ public sealed class ProxyMiddleware(IHttpForwarder forwarder, RoutingTableStore 
             await Reject(context, StatusCodes.Status404NotFound, $"No service is configured for host '{HostName.WithoutPort(hostHeader)}'\n");
             return;
         }
-        var backend = service.Current.Pick();
+        var backend = service.Current.Pick(out var admission);
         if (backend is null)
         {
-            context.Response.Headers.RetryAfter = RetryAfterSeconds;
-            await Reject(context, StatusCodes.Status503ServiceUnavailable, $"All backends are down for service '{service.Definition.Name}'\n");
+            await AllBackendsDown(context, service);
             return;
         }
 
-        var forwarding = clients.For(service);
-        var counters = backend.Counters;
-        counters.RequestStarted();
-        var started = Stopwatch.GetTimestamp();
-        var error = ForwarderError.None;
+        var settings = service.Definition.Settings;
+        var state = new ForwardState(service, Environment.TickCount64 + (long)settings.RequestTimeout.TotalMilliseconds, PrepareReplay(context, settings.RetryBufferBytes));
+        context.Features.Set(state);
+        service.Retries.RequestStarted();
         try
         {
-            error = await forwarder.SendAsync(context, backend.Definition.Prefix, forwarding.Invoker, forwarding.RequestConfig, forwarding.Transformer);
+            await ForwardWithRetries(context, state, backend, admission);
         }
         finally
         {
-            counters.RequestFinished(Outcomes.Classify(error), context.Response.StatusCode, Stopwatch.GetElapsedTime(started).Ticks);
+            if (state.HoldsRetryToken) service.Retries.RetryEnded();
+            service.Retries.RequestEnded();
         }
+    }
+
+    private async Task ForwardWithRetries(HttpContext context, ForwardState state, BackendSlot backend, Admission admission)
+    {
+        var forwarding = clients.For(state.Service);
+        while (true)
+        {
+            state.Begin(backend, admission);
+            var (error, neverReached) = await ForwardOnce(context, state, forwarding);
+            var retry = NextRetry(context, state, error, neverReached);
+            if (retry is not { } reason)
+            {
+                if (error != ForwarderError.None && !context.Response.HasStarted && AllTried(state)) await AllBackendsDown(context, state.Service);
+                return;
+            }
+            var immediate = neverReached && state.Attempts == 1 && state.Service.Definition.Settings.ConnectionErrors.ImmediateFailover;
+            var wait = RetryRules.Backoff(state.Attempts, immediate);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, context.RequestAborted);
+
+            var next = state.Service.Current.Pick(out admission, state.Tried);
+            if (next is null)
+            {
+                if (!context.Response.HasStarted) await AllBackendsDown(context, state.Service);
+                return;
+            }
+            LogRetry(log, context.Request.Method, context.Request.Path.Value, state.Backend.Definition.Url, next.Definition.Url, reason);
+            ResetForRetry(context);
+            next.Counters.RetryStarted();
+            backend = next;
+        }
+    }
+
+    private async Task<(ForwarderError Error, bool NeverReached)> ForwardOnce(HttpContext context, ForwardState state, ServiceForwarding forwarding)
+    {
+        var backend = state.Backend;
+        backend.Counters.RequestStarted();
+        var started = Stopwatch.GetTimestamp();
+        var error = ForwarderError.None;
+        var neverReached = false;
+        try
+        {
+            error = await forwarder.SendAsync(context, backend.Definition.Prefix, forwarding.Invoker, forwarding.RequestConfig, forwarding.Transformer);
+            neverReached = error != ForwarderError.None && RetryRules.NeverReached(context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        }
+        finally
+        {
+            var kind = neverReached ? OutcomeKind.ConnectionError : Outcomes.Classify(error);
+            var status = state.HeldStatus != 0 ? state.HeldStatus : context.Response.StatusCode;
+            backend.Finish(state.Admission, kind, status, Stopwatch.GetElapsedTime(started).Ticks);
+        }
+        return (error, neverReached);
+    }
+
+    /// <summary>Why this attempt should be re-sent elsewhere, or null when its result stands.</summary>
+    private static string? NextRetry(HttpContext context, ForwardState state, ForwarderError error, bool neverReached)
+    {
+        if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted) return null;
+        if (state.HeldStatus != 0) return $"status {state.HeldStatus}"; // the transformer already claimed the retry
+        if (error == ForwarderError.None || Environment.TickCount64 >= state.DeadlineMs) return null;
+        if (neverReached)
+        {
+            // A connection that never opened is safe to re-send for any method: connection retries first, then retries.
+            if (state.ConnectionRetriesLeft > 0) state.ConnectionRetriesLeft--;
+            else if (state.RetriesLeft > 0) state.RetriesLeft--;
+            else return null;
+            return TakeToken(state) ? "connection error" : null;
+        }
+        var resetBeforeResponse = error is ForwarderError.Request or ForwarderError.ResponseHeaders;
+        if (!resetBeforeResponse || state.RetriesLeft <= 0 || !state.BodyReplayable || !RetryRules.IsIdempotent(context.Request.Method)) return null;
+        state.RetriesLeft--;
+        return TakeToken(state) ? "connection reset before the response" : null;
+    }
+
+    private static bool TakeToken(ForwardState state)
+    {
+        if (state.HoldsRetryToken) return true;
+        state.HoldsRetryToken = state.Service.Retries.TryStartRetry();
+        return state.HoldsRetryToken;
+    }
+
+    /// <summary>Small bodies are buffered as they stream so a retry can replay them; larger ones are retried only if never sent.</summary>
+    private static bool PrepareReplay(HttpContext context, int bufferLimit)
+    {
+        var request = context.Request;
+        var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
+        if (!canHaveBody) return true;
+        if (request.ContentLength is { } length && length <= bufferLimit)
+        {
+            request.EnableBuffering(bufferThreshold: bufferLimit, bufferLimit: bufferLimit);
+            return true;
+        }
+        return false;
+    }
+
+    private static void ResetForRetry(HttpContext context)
+    {
+        var response = context.Response;
+        var requestId = response.Headers[RequestIds.Header];
+        response.Headers.Clear();
+        response.Headers[RequestIds.Header] = requestId;
+        response.StatusCode = StatusCodes.Status200OK;
+        context.Features.Set<IForwarderErrorFeature>(null);
+        if (context.Request.Body.CanSeek) context.Request.Body.Position = 0;
+    }
+
+    private static bool AllTried(ForwardState state) => state.Attempts >= state.Service.Current.All.Length || state.Service.Current.Routable.IsEmpty;
+
+    private static Task AllBackendsDown(HttpContext context, ServiceSlot service)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return Reject(context, StatusCodes.Status503ServiceUnavailable, $"All backends are down for service '{service.Definition.Name}'\n");
     }
 
     private static Task Reject(HttpContext context, int status, string message)
@@ -52,4 +165,7 @@ public sealed class ProxyMiddleware(IHttpForwarder forwarder, RoutingTableStore 
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(message);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "retrying {Method} {Path}: {Previous} failed ({Reason}), now {Next}")]
+    private static partial void LogRetry(ILogger logger, string method, string? path, Uri previous, Uri next, string reason);
 }

@@ -3,17 +3,18 @@ using FlowBalance.Actors.Backends;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Routing;
 using FlowBalance.Actors.State;
+using FlowBalance.Actors.Tests.Support;
 
 namespace FlowBalance.Actors.Tests.Backends;
 
 public sealed class BackendActorTests : Akka.TestKit.Xunit2.TestKit
 {
-    private readonly BackendSlot _slot = new(new BackendDefinition("a", new Uri("http://a.test"), 1));
+    private readonly BackendSlot _slot = new(new BackendDefinition("a", new Uri("http://a.test"), 1), CircuitBreakerOptions.Default);
 
     [Fact]
     public async Task Outcomes_recorded_on_the_slot_are_counted_and_timed()
     {
-        var backend = Sys.ActorOf(BackendActor.Props(_slot, TimeSpan.FromMinutes(1)));
+        var backend = Sys.ActorOf(BackendActor.Props(_slot, "svc", TestSettings.NoProbes, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)));
         Record(OutcomeKind.Response, 200, TimeSpan.FromMilliseconds(10));
         Record(OutcomeKind.Response, 503, TimeSpan.FromMilliseconds(30));
         Record(OutcomeKind.Response, 404, TimeSpan.FromMilliseconds(20));
@@ -27,6 +28,7 @@ public sealed class BackendActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(6, totals.Requests);
         Assert.Equal((1, 0, 1, 1), (totals.Status2xx, totals.Status3xx, totals.Status4xx, totals.Status5xx));
         Assert.Equal((1, 1), (totals.ConnectionErrors, totals.Timeouts));
+        Assert.Equal(3, totals.Failures);
         Assert.Equal(20, status.LatencyEwmaMs, precision: 3); // first sample: the mean of the answered requests
         Assert.Same(status, _slot.Current);
         Assert.Equal(0, _slot.Counters.InFlight);
@@ -35,7 +37,7 @@ public sealed class BackendActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Latency_is_a_moving_average_across_samples()
     {
-        var backend = Sys.ActorOf(BackendActor.Props(_slot, TimeSpan.FromMinutes(1)));
+        var backend = Sys.ActorOf(BackendActor.Props(_slot, "svc", TestSettings.NoProbes, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)));
         Record(OutcomeKind.Response, 200, TimeSpan.FromMilliseconds(10));
         await backend.Ask<BackendSnapshot>(BackendActor.GetStatus.Instance, RemainingOrDefault);
         Record(OutcomeKind.Response, 200, TimeSpan.FromMilliseconds(110));
@@ -48,7 +50,7 @@ public sealed class BackendActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task The_timer_publishes_samples_without_being_asked()
     {
-        Sys.ActorOf(BackendActor.Props(_slot, TimeSpan.FromMilliseconds(50)));
+        Sys.ActorOf(BackendActor.Props(_slot, "svc", TestSettings.NoProbes, ScriptedProber.Healthy(), TimeSpan.FromMilliseconds(50)));
         Record(OutcomeKind.Response, 200, TimeSpan.FromMilliseconds(5));
 
         await AwaitConditionAsync(() => Task.FromResult(_slot.Current.Totals.Requests == 1));
@@ -58,7 +60,7 @@ public sealed class BackendActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_restarted_backend_actor_resumes_from_its_slot()
     {
         var parent = Sys.ActorOf(ServiceActor.Props(new ServiceSlot(new ServiceDefinition(
-            "svc", null, [_slot.Definition], [], ServiceSettings.Default)), TimeSpan.FromMinutes(1)), "service-svc");
+            "svc", null, [_slot.Definition], [], TestSettings.NoProbes)), ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), "service-svc");
         await parent.Ask<ServiceActor.ServiceStatus>(ServiceActor.GetStatus.Instance, RemainingOrDefault); // children exist
         var backend = await Sys.ActorSelection(parent.Path / ActorNames.Backend("a")).ResolveOne(RemainingOrDefault);
         Watch(backend);
@@ -75,6 +77,6 @@ public sealed class BackendActorTests : Akka.TestKit.Xunit2.TestKit
     private void Record(OutcomeKind kind, int status, TimeSpan latency)
     {
         _slot.Counters.RequestStarted();
-        _slot.Counters.RequestFinished(kind, status, latency.Ticks);
+        _slot.Counters.RequestFinished(kind, status, latency.Ticks, failure: kind is OutcomeKind.ConnectionError or OutcomeKind.Timeout || status >= 502);
     }
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using FlowBalance.Actors.Routing;
 using FlowBalance.Actors.State;
 using FlowBalance.Actors.Tests.Configuration;
+using FlowBalance.Actors.Tests.Support;
 
 namespace FlowBalance.Actors.Tests.Routing;
 
@@ -18,7 +19,7 @@ public sealed class ConfigActorTests : Akka.TestKit.Xunit2.TestKit
             """);
         var store = new RoutingTableStore();
 
-        Sys.ActorOf(ConfigActor.Props(store, options, TimeSpan.FromMinutes(1)), ActorNames.Config);
+        Sys.ActorOf(ConfigActor.Props(store, options, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), ActorNames.Config);
         await store.Ready.WaitAsync(RemainingOrDefault);
 
         Assert.Equal(["api.example.com", "*.example.com"], store.Current.Services.Select(s => s.Definition.Hostname));

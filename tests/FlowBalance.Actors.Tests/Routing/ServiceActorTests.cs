@@ -3,6 +3,7 @@ using FlowBalance.Actors.Backends;
 using FlowBalance.Actors.Routing;
 using FlowBalance.Actors.State;
 using FlowBalance.Actors.Tests.Configuration;
+using FlowBalance.Actors.Tests.Support;
 
 namespace FlowBalance.Actors.Tests.Routing;
 
@@ -17,7 +18,7 @@ public sealed class ServiceActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var events = CreateTestProbe();
         Sys.EventStream.Subscribe(events.Ref, typeof(ServiceActor.RoutingPublished));
-        var service = Sys.ActorOf(ServiceActor.Props(_slot, TimeSpan.FromMinutes(1)), ActorNames.Service("api"));
+        var service = Sys.ActorOf(ServiceActor.Props(_slot, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), ActorNames.Service("api"));
         await service.Ask<ServiceActor.ServiceStatus>(ServiceActor.GetStatus.Instance, RemainingOrDefault); // children exist
         var backendA = await Sys.ActorSelection(service.Path / ActorNames.Backend("a.test-80")).ResolveOne(RemainingOrDefault);
 
@@ -25,7 +26,7 @@ public sealed class ServiceActorTests : Akka.TestKit.Xunit2.TestKit
 
         var published = events.ExpectMsg<ServiceActor.RoutingPublished>();
         Assert.Equal(["b.test-80"], published.RoutableBackends.ToArray());
-        Assert.All(Enumerable.Range(0, 10), _ => Assert.Equal("b.test", _slot.Current.Pick()!.Definition.Url.Host));
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.Equal("b.test", _slot.Current.Pick(out Admission _)!.Definition.Url.Host));
 
         backendA.Tell(new BackendActor.SetHealth(BackendHealth.Healthy, "test"));
 
@@ -36,7 +37,7 @@ public sealed class ServiceActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Status_lists_every_backend_with_the_routable_count()
     {
-        var service = Sys.ActorOf(ServiceActor.Props(_slot, TimeSpan.FromMinutes(1)), ActorNames.Service("api"));
+        var service = Sys.ActorOf(ServiceActor.Props(_slot, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), ActorNames.Service("api"));
         await service.Ask<ServiceActor.ServiceStatus>(ServiceActor.GetStatus.Instance, RemainingOrDefault); // children exist
         var backendB = await Sys.ActorSelection(service.Path / ActorNames.Backend("b.test-80")).ResolveOne(RemainingOrDefault);
         backendB.Tell(new BackendActor.SetHealth(BackendHealth.Unhealthy, "test"));

@@ -14,7 +14,7 @@ public sealed class RoutingSnapshotTests
             ]
             """).Services[0]);
 
-        var picks = Enumerable.Range(0, 14).Select(_ => service.Current.Pick()!.Definition.Url.Host[0]);
+        var picks = Enumerable.Range(0, 14).Select(_ => service.Current.Pick(out Admission _)!.Definition.Url.Host[0]);
 
         Assert.Equal("aabacaaaabacaa", string.Concat(picks));
     }
@@ -27,7 +27,7 @@ public sealed class RoutingSnapshotTests
 
         Parallel.For(0, 30_000, _ =>
         {
-            var picked = service.Current.Pick()!;
+            var picked = service.Current.Pick(out Admission _)!;
             Interlocked.Increment(ref counts[service.Backends.IndexOf(picked)]);
         });
 
@@ -39,6 +39,6 @@ public sealed class RoutingSnapshotTests
     {
         var service = new ServiceSlot(ConfigText.Load("flowbalance.backends = []").Services[0]);
 
-        Assert.Null(service.Current.Pick());
+        Assert.Null(service.Current.Pick(out Admission _));
     }
 }

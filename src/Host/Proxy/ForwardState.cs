@@ -1,0 +1,63 @@
+using FlowBalance.Actors.State;
+
+namespace FlowBalance.Host.Proxy;
+
+/// <summary>
+/// Per-request state shared between the retry loop and the transformer: which backend is being
+/// tried, which were tried, and what is left of the request's retries.
+/// </summary>
+public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool bodyReplayable)
+{
+    private List<BackendSlot>? _tried;
+
+    public ServiceSlot Service { get; } = service;
+
+    public BackendSlot Backend { get; private set; } = null!;
+
+    public Admission Admission { get; private set; }
+
+    public int RetriesLeft { get; set; } = service.Definition.Settings.Retries;
+
+    public int ConnectionRetriesLeft { get; set; } = service.Definition.Settings.ConnectionErrors.MaxConnectionRetries;
+
+    public int Attempts { get; private set; }
+
+    public bool BodyReplayable { get; } = bodyReplayable;
+
+    /// <summary>The retryable status the transformer held back (the response was not sent to the client), or 0.</summary>
+    public int HeldStatus { get; set; }
+
+    /// <summary>True while this request holds a token of the service's retry budget.</summary>
+    public bool HoldsRetryToken { get; set; }
+
+    public long DeadlineMs { get; } = deadlineMs;
+
+    /// <summary>Every backend tried so far, the current one included; built only when a retry needs it.</summary>
+    public IReadOnlyList<BackendSlot> Tried => _tried ??= [Backend];
+
+    public void Begin(BackendSlot backend, Admission admission)
+    {
+        if (Attempts > 0)
+        {
+            _tried ??= [Backend];
+            _tried.Add(backend);
+        }
+        Backend = backend;
+        Admission = admission;
+        HeldStatus = 0;
+        Attempts++;
+    }
+
+    /// <summary>
+    /// Called by the transformer on a 502/503/504: true (and a retry token taken) when the response
+    /// may be discarded because the request will be re-sent to another backend.
+    /// </summary>
+    public bool TryClaimStatusRetry(string method)
+    {
+        if (RetriesLeft <= 0 || !BodyReplayable || !RetryRules.IsIdempotent(method)) return false;
+        if (Environment.TickCount64 >= DeadlineMs || Service.Current.All.Length <= Attempts) return false;
+        if (!Service.Retries.TryStartRetry()) return false;
+        HoldsRetryToken = true;
+        return true;
+    }
+}
