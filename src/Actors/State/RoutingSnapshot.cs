@@ -34,8 +34,9 @@ public sealed class RoutingSnapshot
 
     /// <summary>
     /// The next backend to try, skipping those in <paramref name="tried"/> and those whose gate refuses.
-    /// When no routable backend admits the request, the least recently failed backend is tried anyway
-    /// (health checks can be wrong). Null only when every backend was already tried.
+    /// When no routable backend admits the request, the least recently failed backend whose breaker is
+    /// not open is tried anyway (active health checks can be wrong; an open breaker saw real traffic
+    /// fail). Null when there is nothing left to try.
     /// </summary>
     public BackendSlot? Pick(out Admission admission, IReadOnlyList<BackendSlot>? tried = null)
     {
@@ -80,7 +81,7 @@ public sealed class RoutingSnapshot
         BackendSlot? best = null;
         foreach (var slot in All)
         {
-            if (Tried(slot, tried)) continue;
+            if (Tried(slot, tried) || slot.Gate.IsBlocked) continue;
             if (best is null || slot.Gate.LastFailureMs < best.Gate.LastFailureMs) best = slot;
         }
         return best;

@@ -23,7 +23,8 @@ public static class FlowBalanceHosting
         // Per-request framework logs cost time on the hot path and drown the startup lines.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // YARP logs every failed attempt with a stack trace; the proxy logs retries (debug) and final failures itself.
+        builder.Logging.AddFilter("Yarp", LogLevel.Error);
 
         var store = new RoutingTableStore();
         var prober = new HttpHealthProber();

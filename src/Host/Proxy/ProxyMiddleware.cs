@@ -58,6 +58,11 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
             var retry = NextRetry(context, state, error, neverReached);
             if (retry is not { } reason)
             {
+                if (error != ForwarderError.None)
+                {
+                    LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Backend.Definition.Url, error,
+                        context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message, state.Attempts);
+                }
                 if (error != ForwarderError.None && !context.Response.HasStarted && AllTried(state)) await AllBackendsDown(context, state.Service);
                 return;
             }
@@ -165,6 +170,9 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(message);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed on {Backend} after {Attempts} attempt(s): {Error} {Detail}")]
+    private static partial void LogFailed(ILogger logger, string method, string? path, Uri backend, ForwarderError error, string? detail, int attempts);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "retrying {Method} {Path}: {Previous} failed ({Reason}), now {Next}")]
     private static partial void LogRetry(ILogger logger, string method, string? path, Uri previous, Uri next, string reason);

@@ -13,12 +13,19 @@ using Microsoft.Extensions.Logging;
 namespace FlowBalance.Host.Tests.Support;
 
 /// <summary>
-/// A real Kestrel backend on 127.0.0.1 with an ephemeral port. It answers with its name, echoes
-/// request headers as JSON, hashes uploads as they stream in, and echoes WebSocket messages.
+/// A real Kestrel backend on 127.0.0.1. It answers with its name, echoes request headers as JSON,
+/// hashes uploads as they stream in, and echoes WebSocket messages. Tests can make it fail
+/// (<see cref="FailWith"/>), choose which health endpoints exist, and count what it received.
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
 {
+    private static readonly string[] HealthPaths = ["/health", "/healthz", "/status"];
+
     private readonly WebApplication _app;
+    private int _requests;
+    private int _uploads;
+    private int _probes;
+    private int _failedProbes;
 
     private TestBackend(string name, WebApplication app, string url)
     {
@@ -31,17 +38,63 @@ public sealed class TestBackend : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<TestBackend> StartAsync(string name)
+    public int Port => new Uri(Url).Port;
+
+    /// <summary>When not 0, every non-health request is answered with this status.</summary>
+    public int FailWith { get; set; }
+
+    /// <summary>The status the existing health endpoints answer.</summary>
+    public int HealthStatus { get; set; } = 200;
+
+    /// <summary>Requests other than health probes.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    public int Uploads => Volatile.Read(ref _uploads);
+
+    public int Probes => Volatile.Read(ref _probes);
+
+    public int FailedProbes => Volatile.Read(ref _failedProbes);
+
+    /// <param name="health">The health endpoints this backend has; the others answer 404.</param>
+    public static async Task<TestBackend> StartAsync(string name, string[]? health = null, int port = 0)
     {
+        health ??= HealthPaths;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         var app = builder.Build();
+        TestBackend? self = null;
         app.UseWebSockets();
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path.Value ?? "/";
+            if (HealthPaths.Contains(path))
+            {
+                if (!health.Contains(path))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
+                Interlocked.Increment(ref self!._probes);
+                if (self.HealthStatus >= 400) Interlocked.Increment(ref self._failedProbes);
+                context.Response.StatusCode = self.HealthStatus;
+                await context.Response.WriteAsync("health");
+                return;
+            }
+            Interlocked.Increment(ref self!._requests);
+            if (self.FailWith != 0)
+            {
+                if (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method)) await HashUpload(context.Request, self);
+                context.Response.StatusCode = self.FailWith;
+                await context.Response.WriteAsync($"{name} failing");
+                return;
+            }
+            await next(context);
+        });
         app.MapGet("/headers", (HttpRequest request) => Results.Json(new Dictionary<string, string>(
             request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), StringComparer.OrdinalIgnoreCase)));
-        app.MapPost("/upload", HashUpload);
+        app.MapMethods("/upload", ["POST", "PUT"], async (HttpRequest request) => Results.Text(await HashUpload(request, self!)));
         app.Map("/ws", EchoWebSocket);
         app.Map("/{**path}", (HttpContext context) =>
         {
@@ -50,17 +103,19 @@ public sealed class TestBackend : IAsyncDisposable
         });
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestBackend(name, app, url);
+        self = new TestBackend(name, app, url);
+        return self;
     }
 
     public static async Task<TestBackend[]> StartManyAsync(params string[] names) =>
-        await Task.WhenAll(names.Select(StartAsync));
+        await Task.WhenAll(names.Select(n => StartAsync(n)));
 
     public static Dictionary<string, string> ParseHeaders(string json) =>
         new(JsonSerializer.Deserialize<Dictionary<string, string>>(json)!, StringComparer.OrdinalIgnoreCase);
 
-    private static async Task<IResult> HashUpload(HttpRequest request)
+    private static async Task<string> HashUpload(HttpRequest request, TestBackend self)
     {
+        Interlocked.Increment(ref self._uploads);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[64 * 1024];
         long total = 0;
@@ -70,7 +125,7 @@ public sealed class TestBackend : IAsyncDisposable
             hash.AppendData(buffer, 0, read);
             total += read;
         }
-        return Results.Text($"{total} {Convert.ToHexString(hash.GetHashAndReset())}");
+        return $"{total} {Convert.ToHexString(hash.GetHashAndReset())}";
     }
 
     private static async Task EchoWebSocket(HttpContext context)
@@ -92,6 +147,13 @@ public sealed class TestBackend : IAsyncDisposable
             }
             await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, CancellationToken.None);
         }
+    }
+
+    /// <summary>Dies like a crashed process: open connections are aborted, nothing is drained.</summary>
+    public async Task KillAsync()
+    {
+        await _app.StopAsync(new CancellationToken(canceled: true));
+        await _app.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using FlowBalance.Host.Tests.Support;
+
+namespace FlowBalance.Host.Tests;
+
+/// <summary>Real backends die, fail and recover under traffic; clients must not notice.</summary>
+public sealed class FailoverTests
+{
+    [Fact]
+    public async Task A_backend_dying_under_load_costs_no_client_error_and_at_most_failure_threshold_requests()
+    {
+        var backends = await TestBackend.StartManyAsync("a", "b", "c");
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance {
+              backends = ["{{backends[0].Url}}", "{{backends[1].Url}}", "{{backends[2].Url}}"]
+              activeHealthChecks.enabled = false  # passive detection only: nothing else touches the dead port
+              passiveHealthChecks.circuit_breaker { failure_threshold = 3, recovery_timeout_ms = 60000 }
+            }
+            """);
+        using var client = balancer.CreateClient();
+        var victim = backends[1];
+        Tarpit? tarpit = null;
+        var sent = 0;
+        var failures = new List<string>();
+
+        async Task Client()
+        {
+            while (Interlocked.Increment(ref sent) <= 2000)
+            {
+                using var response = await client.GetAsync("/");
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.OK) lock (failures) failures.Add($"{(int)response.StatusCode} {body}");
+            }
+        }
+
+        // Three clients: at the moment of death at most three requests can fail at once, which the
+        // retry budget's floor of three concurrent retries always covers.
+        var clients = Enumerable.Range(0, 3).Select(_ => Task.Run(Client)).ToArray();
+        await Eventually.True(() => Volatile.Read(ref sent) >= 500, "500 requests were sent");
+        await victim.KillAsync();
+        tarpit = new Tarpit(victim.Port); // the port now accepts and resets: every attempt is counted
+        await Task.WhenAll(clients);
+
+        Assert.True(failures.Count == 0, $"{failures.Count} failed requests, e.g. {failures.FirstOrDefault()}; balancer output:\n{balancer.Output}");
+        Assert.InRange(tarpit.Connections, 0, 3);
+        Assert.InRange(backends[0].Requests + backends[2].Requests, 1400, 2000);
+        tarpit.Dispose();
+        await backends[0].DisposeAsync();
+        await backends[2].DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_breaker_opens_after_exactly_failure_threshold_failures_and_traffic_returns_through_a_half_open_trial()
+    {
+        var backends = await TestBackend.StartManyAsync("a", "b");
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance {
+              backends = ["{{backends[0].Url}}", "{{backends[1].Url}}"]
+              activeHealthChecks.enabled = false
+              slow_start_ms = 0
+              passiveHealthChecks.circuit_breaker {
+                failure_threshold = 3
+                recovery_timeout_ms = 1500
+                failure_statuses = [500, 502, 503, 504]
+              }
+            }
+            """);
+        using var client = balancer.CreateClient();
+        foreach (var backend in backends) backend.FailWith = 500;
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await client.GetAsync("/");
+            statuses.Add(response.StatusCode);
+        }
+        var opened = Stopwatch.StartNew();
+
+        Assert.Equal([3, 3], backends.Select(b => b.Requests));
+        Assert.Equal(6, statuses.Count(s => s == HttpStatusCode.InternalServerError));
+        Assert.Equal(6, statuses.Count(s => s == HttpStatusCode.ServiceUnavailable));
+
+        foreach (var backend in backends) backend.FailWith = 0;
+        await Eventually.True(async () => (await client.GetAsync("/")).StatusCode == HttpStatusCode.OK, "traffic returns");
+
+        Assert.True(opened.Elapsed >= TimeSpan.FromMilliseconds(1500 * 0.9 - 200), $"traffic returned after {opened.ElapsedMilliseconds} ms");
+        await Eventually.True(async () =>
+        {
+            var names = new HashSet<string>();
+            for (var i = 0; i < 4; i++) names.Add(await client.GetStringAsync("/"));
+            return names.SetEquals(["a", "b"]);
+        }, "both backends are back in rotation");
+        Assert.Contains("breaker opened", balancer.Output);
+        Assert.Contains("breaker half-open", balancer.Output);
+        Assert.Contains("breaker closed: trial request succeeded", balancer.Output);
+        foreach (var backend in backends) await backend.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Health_paths_are_discovered_and_a_failing_health_endpoint_takes_a_backend_out_and_back()
+    {
+        await using var healthz = await TestBackend.StartAsync("healthz", health: ["/healthz"]);
+        await using var status = await TestBackend.StartAsync("status", health: ["/status"]);
+        await using var none = await TestBackend.StartAsync("none", health: []);
+        await using var flaky = await TestBackend.StartAsync("flaky", health: ["/health"]);
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance {
+              backends = ["{{healthz.Url}}", "{{status.Url}}", "{{none.Url}}", "{{flaky.Url}}"]
+              slow_start_ms = 0
+              activeHealthChecks { interval = 0.2, timeout = 1, consecutive_up = 3, consecutive_down = 2 }
+            }
+            """);
+        using var client = balancer.CreateClient();
+
+        await Eventually.True(() => balancer.Output.Contains($"{healthz.Url}/ of default: health check: health endpoint /healthz found"), "/healthz is discovered");
+        await Eventually.True(() => balancer.Output.Contains($"{status.Url}/ of default: health check: health endpoint /status found"), "/status is discovered");
+        await Eventually.True(() => balancer.Output.Contains($"{none.Url}/: no health endpoint found"), "the backend without endpoint is reported");
+        await Eventually.True(() => flaky.Probes >= 1, "the flaky backend is probed");
+
+        flaky.HealthStatus = 500;
+        await Eventually.True(() => balancer.Output.Contains($"{flaky.Url}/ of default: now unhealthy"), "the flaky backend leaves rotation");
+        Assert.True(flaky.FailedProbes >= 2, $"left after {flaky.FailedProbes} failed probes");
+        var before = flaky.Requests;
+        for (var i = 0; i < 20; i++) Assert.NotEqual("flaky", await client.GetStringAsync("/"));
+        Assert.Equal(before, flaky.Requests);
+
+        var failedProbes = flaky.FailedProbes;
+        var probesBeforeRecovery = flaky.Probes;
+        flaky.HealthStatus = 200;
+        await Eventually.True(() => Occurrences(balancer.Output, $"{flaky.Url}/ of default: now healthy") == 2, "the flaky backend returns");
+        Assert.True(flaky.Probes - probesBeforeRecovery - (flaky.FailedProbes - failedProbes) >= 3, "returned after consecutive_up good probes");
+        await Eventually.True(async () => await client.GetStringAsync("/") == "flaky", "traffic reaches it again");
+    }
+
+    [Fact]
+    public async Task A_small_post_is_retried_on_connect_failure_and_a_large_streamed_put_is_never_duplicated()
+    {
+        await using var live = await TestBackend.StartAsync("live");
+        await using var other = await TestBackend.StartAsync("other");
+        var dead = ClosedPort();
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance.services = [
+              { hostname = "post.test", backends = ["http://127.0.0.1:{{dead}}", "{{live.Url}}"], activeHealthChecks.enabled = false }
+              { hostname = "put.test", backends = ["{{live.Url}}", "{{other.Url}}"], activeHealthChecks.enabled = false }
+            ]
+            """);
+        using var client = balancer.CreateClient();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var post = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = new ByteArrayContent(new byte[1000]) };
+            post.Headers.Host = "post.test";
+            using var response = await client.SendAsync(post);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("1000 ", await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(4, live.Uploads);
+
+        live.FailWith = 503;
+        other.FailWith = 503;
+        var put = new HttpRequestMessage(HttpMethod.Put, "/upload") { Content = new StreamContent(new MemoryStream(new byte[2 * 1024 * 1024]).AsUnbuffered()) };
+        put.Headers.Host = "put.test";
+        put.Headers.TransferEncodingChunked = true;
+        using var failed = await client.SendAsync(put);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal(1, live.Uploads - 4 + other.Uploads);
+    }
+
+    [Fact]
+    public async Task With_every_backend_dead_clients_get_503_within_the_connection_timeout()
+    {
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance {
+              backends = ["http://127.0.0.1:{{ClosedPort()}}", "http://127.0.0.1:{{ClosedPort()}}"]
+              connection_error_handling.connection_timeout_ms = 2000
+            }
+            """);
+        using var client = balancer.CreateClient();
+
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await client.GetAsync("/");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("All backends are down", await response.Content.ReadAsStringAsync());
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(2000 + 1000), $"took {watch.ElapsedMilliseconds} ms");
+        }
+    }
+
+    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+internal static class StreamExtensions
+{
+    /// <summary>Hides the length so HttpClient streams the body chunked, as a client upload of unknown size.</summary>
+    public static Stream AsUnbuffered(this Stream stream) => new BufferedStream(stream, 16 * 1024);
+}
