@@ -73,7 +73,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _slot.Attach(Self);
+        _slot.Attach(Self); // normally done by the parent already; keeps a standalone actor wired too
         Timers.StartPeriodicTimer("sample", SampleDue.Instance, _sampleInterval);
         if (_settings.ActiveHealthChecks.Enabled)
         {

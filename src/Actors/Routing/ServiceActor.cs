@@ -29,8 +29,10 @@ public sealed class ServiceActor : ReceiveActor
         var definition = slot.Definition;
         foreach (var backend in slot.Backends)
         {
-            Context.ActorOf(BackendActor.Props(backend, definition.Name, definition.Settings, prober, sampleInterval),
+            var actor = Context.ActorOf(BackendActor.Props(backend, definition.Name, definition.Settings, prober, sampleInterval),
                 ActorNames.Backend(backend.Definition.Id));
+            // Attached before the child even starts: a failure reported now waits in its mailbox instead of being lost.
+            backend.Attach(actor);
         }
         Receive<BackendActor.RoutabilityChanged>(_ => Republish());
         Receive<GetStatus>(_ => Sender.Tell(Status()));

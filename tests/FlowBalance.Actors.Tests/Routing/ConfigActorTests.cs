@@ -31,8 +31,8 @@ public sealed class ConfigActorTests : Akka.TestKit.Xunit2.TestKit
             "/user/config/service-wildcard.example.com/backend-127.0.0.1-9003",
         })
         {
-            var actor = await Sys.ActorSelection(path).ResolveOne(RemainingOrDefault);
-            Assert.NotNull(actor);
+            // Services create their backends as they start: wait for each to appear.
+            await AwaitAssertAsync(async () => Assert.NotNull(await Sys.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(1))));
         }
     }
 }
