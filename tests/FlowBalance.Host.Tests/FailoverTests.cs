@@ -192,6 +192,26 @@ public sealed class FailoverTests
         }
     }
 
+    [Fact]
+    public async Task A_503_with_retry_after_is_retried_elsewhere_and_that_backend_is_left_alone_meanwhile()
+    {
+        var backends = await TestBackend.StartManyAsync("busy", "calm");
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance {
+              backends = ["{{backends[0].Url}}", "{{backends[1].Url}}"]
+              activeHealthChecks.enabled = false
+            }
+            """);
+        using var client = balancer.CreateClient();
+        backends[0].FailWith = 503;
+        backends[0].RetryAfterSeconds = 30;
+
+        for (var i = 0; i < 10; i++) Assert.Equal("calm", await client.GetStringAsync("/"));
+
+        Assert.Equal(1, backends[0].Requests); // asked once, told to wait 30 s, and left alone
+        foreach (var backend in backends) await backend.DisposeAsync();
+    }
+
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 
     private static int ClosedPort()

@@ -43,6 +43,9 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>When not 0, every non-health request is answered with this status.</summary>
     public int FailWith { get; set; }
 
+    /// <summary>When not 0, failing answers carry this Retry-After (seconds).</summary>
+    public int RetryAfterSeconds { get; set; }
+
     /// <summary>The status the existing health endpoints answer.</summary>
     public int HealthStatus { get; set; } = 200;
 
@@ -87,6 +90,7 @@ public sealed class TestBackend : IAsyncDisposable
             {
                 if (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method)) await HashUpload(context.Request, self);
                 context.Response.StatusCode = self.FailWith;
+                if (self.RetryAfterSeconds > 0) context.Response.Headers.RetryAfter = self.RetryAfterSeconds.ToString();
                 await context.Response.WriteAsync($"{name} failing");
                 return;
             }
