@@ -1,5 +1,4 @@
 using FlowBalance.Actors.State;
-using FlowBalance.Actors.State;
 using FlowBalance.Actors.Tests.Configuration;
 
 namespace FlowBalance.Actors.Tests.State;
