@@ -53,14 +53,21 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_failed_trial_reopens_for_longer()
     {
+        var events = CreateTestProbe();
+        Sys.EventStream.Subscribe(events.Ref, typeof(BackendActor.BackendStateChanged));
         await StartService();
         for (var i = 0; i < 3; i++) Fail(Admission.Trial);
-        await AwaitConditionAsync(() => Task.FromResult(A.Current.Breaker == BreakerState.HalfOpen), TimeSpan.FromSeconds(5));
+        Assert.Equal("breaker opened", events.ExpectMsg<BackendActor.BackendStateChanged>().Change);
+        Assert.Equal("breaker half-open", events.ExpectMsg<BackendActor.BackendStateChanged>(TimeSpan.FromSeconds(5)).Change);
 
         Fail(A.Gate.TryAdmit(NowMs));
 
-        await AwaitConditionAsync(() => Task.FromResult(A.Current is { Breaker: BreakerState.Open, Ejections: 2 }));
-        Assert.Equal(Admission.Rejected, A.Gate.TryAdmit(NowMs));
+        var reopened = events.ExpectMsg<BackendActor.BackendStateChanged>();
+        var reopenedAt = DateTime.UtcNow;
+        Assert.Equal("breaker opened", reopened.Change);
+        Assert.Contains("ejection 2", reopened.Detail);
+        Assert.Equal("breaker half-open", events.ExpectMsg<BackendActor.BackendStateChanged>(TimeSpan.FromSeconds(5)).Change);
+        Assert.True(DateTime.UtcNow - reopenedAt >= TimeSpan.FromMilliseconds(2 * 300 * 0.9 - 50), "the second open period is about twice the first");
     }
 
     [Fact]
@@ -89,7 +96,7 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
     {
         var service = await StartService();
         for (var i = 0; i < 3; i++) Fail(Admission.Trial);
-        await AwaitConditionAsync(() => Task.FromResult(A.Current.Breaker == BreakerState.Open));
+        await AwaitConditionAsync(() => Task.FromResult(A.Current.Ejections == 1)); // opened (it may half-open soon after)
         var backend = await Sys.ActorSelection(service.Path / ActorNames.Backend("a")).ResolveOne(RemainingOrDefault);
 
         backend.Tell(Kill.Instance);

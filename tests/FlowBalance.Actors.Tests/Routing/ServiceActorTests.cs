@@ -10,7 +10,7 @@ namespace FlowBalance.Actors.Tests.Routing;
 public sealed class ServiceActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private readonly ServiceSlot _slot = new(ConfigText.Load("""
-        flowbalance { name = "api", backends = ["http://a.test", "http://b.test"] }
+        flowbalance { name = "api", backends = ["http://a.test", "http://b.test"], activeHealthChecks.enabled = false }
         """).Services[0]);
 
     [Fact]
