@@ -22,10 +22,9 @@ var loaded = ConfigLoader.LoadFile(commandLine.ConfigPath, Environment.GetEnviro
 var options = loaded.Options;
 if (commandLine.Listen is { } listen)
 {
-    var overridden = ConfigLoader.Parse($"flowbalance {{ listen = \"{listen}\", demo_backends = 1 }}", null);
-    if (!overridden.Succeeded)
+    if (ConfigLoader.ListenProblem(listen) is { } problem)
     {
-        Console.Error.WriteLine($"flowbalance: --listen: {overridden.Errors[0].Message}");
+        Console.Error.WriteLine($"flowbalance: --listen {problem}");
         return 2;
     }
     options = options is null ? null : options with { Listen = listen };
@@ -40,7 +39,7 @@ if (!loaded.Succeeded || options is null)
 await using var demo = options.Services.IsEmpty && options.DemoBackends > 0
     ? await DemoBackends.StartAsync(options.DemoBackends, CancellationToken.None)
     : null;
-if (demo is not null) options = options.WithServices([demo.Service()]);
+if (demo is not null) options = options.WithServices([demo.Service(options.DefaultSettings)]);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.AddFlowBalance(options, loaded.Hocon!);

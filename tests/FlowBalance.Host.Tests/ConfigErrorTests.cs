@@ -46,6 +46,23 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task A_bad_listen_argument_exits_with_code_2()
+    {
+        var file = BalancerProcess.WriteConfig("flowbalance { demo_backends = 1 }");
+        try
+        {
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", "8080"]);
+
+            Assert.Equal(2, exitCode);
+            Assert.Contains("--listen must be a URL such as http://0.0.0.0:8080", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Unknown_command_line_argument_exits_with_code_2_and_usage()
     {
         var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--confgi", "x.conf"]);

@@ -74,7 +74,8 @@ public static partial class ConfigLoader
         {
             errors.Add("flowbalance", "no service is configured: set hostname and backends, services, DEFAULT_BACKENDS, or demo_backends");
         }
-        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], [.. errors.Warnings]);
+        var defaults = SettingsReader.Read(root, defaults: null, ServiceSettings.Default);
+        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, [.. errors.Warnings]);
     }
 
     private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, ConfigErrors errors)
@@ -109,14 +110,15 @@ public static partial class ConfigLoader
     {
         var text = node.String();
         if (text is null) return null;
-        foreach (var url in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!ListenUrl().IsMatch(url))
-            {
-                return node.Fail<string>($"must be a URL such as http://0.0.0.0:8080 (several separated by ';'), found '{url}'");
-            }
-        }
-        return text;
+        return ListenProblem(text) is { } problem ? node.Fail<string>(problem) : text;
+    }
+
+    /// <summary>Why <paramref name="listen"/> is not a usable listen address (also for <c>--listen</c>), or null.</summary>
+    public static string? ListenProblem(string listen)
+    {
+        var urls = listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var bad = urls.Length == 0 ? listen : urls.FirstOrDefault(url => !ListenUrl().IsMatch(url));
+        return bad is null ? null : $"must be a URL such as http://0.0.0.0:8080 (several separated by ';'), found '{bad}'";
     }
 
     private static void CheckDuplicates(List<ServiceDefinition> services, ConfigErrors errors)

@@ -2,12 +2,16 @@ using System.Collections.Immutable;
 
 namespace FlowBalance.Actors.Configuration;
 
-/// <summary>The validated <c>flowbalance { }</c> section: everything the balancer runs from.</summary>
+/// <summary>
+/// The validated <c>flowbalance { }</c> section: everything the balancer runs from.
+/// <see cref="DefaultSettings"/> are the top-level settings, for services created at run time (demo backends).
+/// </summary>
 public sealed record FlowBalanceOptions(
     string Listen,
     int DemoBackends,
     string PluginsDirectory,
     ImmutableArray<ServiceDefinition> Services,
+    ServiceSettings DefaultSettings,
     ImmutableArray<string> Warnings)
 {
     public const string DefaultListen = "http://0.0.0.0:8080";

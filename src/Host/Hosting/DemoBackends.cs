@@ -34,7 +34,7 @@ public sealed class DemoBackends : IAsyncDisposable
     }
 
     /// <summary>The catch-all service over the demo backends, with the top-level settings.</summary>
-    public ServiceDefinition Service() => new("demo", Hostname: null, Backends, Pools: [], ServiceSettings.Default);
+    public ServiceDefinition Service(ServiceSettings settings) => new("demo", Hostname: null, Backends, Pools: [], settings);
 
     private static WebApplication Build(string name)
     {
