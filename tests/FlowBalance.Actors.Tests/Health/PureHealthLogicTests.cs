@@ -65,15 +65,24 @@ public sealed class PureHealthLogicTests
     }
 
     [Fact]
-    public void The_retry_budget_allows_three_at_once_or_a_fifth_of_in_flight_requests()
+    public void The_retry_budget_allows_three_at_once_or_a_fifth_of_in_flight_requests_plus_what_requests_earned()
     {
-        var budget = new RetryBudget();
-        Assert.Equal(3, Enumerable.Range(0, 10).Count(_ => budget.TryStartRetry()));
+        var idle = new RetryBudget();
+        Assert.Equal(3, Enumerable.Range(0, 10).Count(_ => idle.TryStartRetry()));
 
         var busy = new RetryBudget();
-        for (var i = 0; i < 100; i++) busy.RequestStarted();
-        Assert.Equal(20, Enumerable.Range(0, 50).Count(_ => busy.TryStartRetry()));
-        busy.RetryEnded();
-        Assert.True(busy.TryStartRetry());
+        for (var i = 0; i < 100; i++) busy.RequestStarted(); // 100 in flight, and 100 requests earned 20 retries
+        Assert.Equal(20 + 20, Enumerable.Range(0, 60).Count(_ => busy.TryStartRetry()));
+        Assert.False(busy.TryStartRetry());
+        for (var i = 0; i < 21; i++) busy.RetryEnded();
+        Assert.True(busy.TryStartRetry()); // concurrency frees up as retries end
+
+        var saver = new RetryBudget();
+        for (var i = 0; i < 10_000; i++)
+        {
+            saver.RequestStarted();
+            saver.RequestEnded();
+        }
+        Assert.Equal(RetryBudget.MinConcurrentRetries + RetryBudget.MaxSavedRetries, Enumerable.Range(0, 500).Count(_ => saver.TryStartRetry()));
     }
 }

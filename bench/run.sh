@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# FlowBalance benchmark: FlowBalance vs a bare YARP app vs HAProxy vs nginx vs the backend itself.
+#
+#   bench/run.sh                 throughput/latency/CPU/memory table (small and 16 KiB responses)
+#   bench/run.sh --failover      kill one backend mid-run under each proxy and count client errors
+#   bench/run.sh --scale         100 services x 10 backends: startup time, idle memory, health-check CPU
+#   options: --rounds N (3) --duration SECONDS (10) --connections N (64)
+#
+# Proxies run pinned to CPU 0; wrk and the nginx backends to CPU 1 (taskset). Needs wrk, haproxy,
+# nginx (Debian packages; installed when missing and running as root) and the .NET 10 SDK.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ROUNDS=3 DURATION=10 CONNECTIONS=64 MODE=table
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --failover) MODE=failover; shift ;;
+    --scale) MODE=scale; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+PROXY_CPU=0 LOAD_CPU=1
+B1=9101 B2=9102
+declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1)
+WORK=$(mktemp -d /tmp/flowbalance-bench.XXXXXX)
+chmod 755 "$WORK"   # the nginx workers (user nobody) read the 16 KiB body from here
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for conf in "$WORK"/nginx-*.conf; do [ -f "$conf" ] && nginx -c "$conf" -p "$WORK" -s stop 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+need() {
+  local missing=()
+  for tool in wrk haproxy nginx taskset; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk haproxy nginx util-linux >/dev/null
+    else
+      echo "missing: ${missing[*]} (apt-get install wrk haproxy nginx)" >&2; exit 1
+    fi
+  fi
+}
+
+wait_http() { # url
+  for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done
+  echo "no answer from $1" >&2; exit 1
+}
+
+# --- backends: one nginx per backend, so one can be killed alone -------------------------
+head -c 16384 /dev/zero | tr '\0' 'x' > "$WORK/16k"
+start_backend() { # name port
+  cat > "$WORK/nginx-$1.conf" <<CONF
+worker_processes 1;
+daemon on;
+pid $WORK/nginx-$1.pid;
+error_log $WORK/nginx-$1.err warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$2 backlog=4096;
+    location = /small  { default_type text/plain; return 200 "hello from $1\n"; }
+    location = /16k    { default_type text/plain; alias $WORK/16k; }
+    location = /health { return 200 "ok\n"; }
+  }
+}
+CONF
+  taskset -c $LOAD_CPU nginx -c "$WORK/nginx-$1.conf" -p "$WORK"
+  wait_http "http://127.0.0.1:$2/health"
+}
+kill_backend() { # name: a crash, not a graceful stop
+  local master; master=$(cat "$WORK/nginx-$1.pid")
+  kill -STOP "$master" 2>/dev/null || true   # so it cannot respawn the worker we kill next
+  pkill -9 -P "$master" 2>/dev/null || true; kill -9 "$master" 2>/dev/null || true
+  rm -f "$WORK/nginx-$1.pid"
+  while ss -tln | grep -q "127.0.0.1:$2 "; do sleep 0.05; done   # the port is free again
+}
+
+# --- proxies -------------------------------------------------------------------------------
+write_proxy_configs() {
+  cat > "$WORK/flowbalance.conf" <<CONF
+flowbalance {
+  backends = ["http://127.0.0.1:$B1", "http://127.0.0.1:$B2"]
+  activeHealthChecks { interval = 10 }
+}
+akka { loglevel = WARNING, stdout-loglevel = WARNING }
+CONF
+  cat > "$WORK/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  retries 3
+  option redispatch 1
+  retry-on all-retryable-errors
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:${PORT[haproxy]}
+  default_backend be
+backend be
+  balance roundrobin
+  option httpchk GET /health
+  server b1 127.0.0.1:$B1 check inter 10s
+  server b2 127.0.0.1:$B2 check inter 10s
+CONF
+  cat > "$WORK/nginx-proxy.conf" <<CONF
+worker_processes 1;
+daemon on;
+pid $WORK/nginx-proxy.pid;
+error_log $WORK/nginx-proxy.err warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream be { server 127.0.0.1:$B1; server 127.0.0.1:$B2; keepalive 128; }
+  server {
+    listen 127.0.0.1:${PORT[nginx]} backlog=4096;
+    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_next_upstream error timeout; }
+  }
+}
+CONF
+}
+
+start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are measured)
+  case "$1" in
+    flowbalance)
+      taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance.conf" \
+        --listen "http://127.0.0.1:${PORT[flowbalance]}" > "$WORK/flowbalance.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    yarp)
+      taskset -c $PROXY_CPU dotnet "$ROOT/bench/BareYarp/bin/Release/net10.0/BareYarp.dll" "http://127.0.0.1:${PORT[yarp]}" \
+        "http://127.0.0.1:$B1" "http://127.0.0.1:$B2" > "$WORK/yarp.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    haproxy)
+      taskset -c $PROXY_CPU haproxy -f "$WORK/haproxy.cfg" -db > "$WORK/haproxy.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    nginx)
+      taskset -c $PROXY_CPU nginx -c "$WORK/nginx-proxy.conf" -p "$WORK"
+      sleep 0.2; PROXY_PID=$(pgrep -P "$(cat "$WORK/nginx-proxy.pid")" | head -1) ;;
+    direct) PROXY_PID=$(pgrep -P "$(cat "$WORK/nginx-b1.pid")" | head -1) ;;
+  esac
+  wait_http "http://127.0.0.1:${PORT[$1]}/small"
+}
+
+stop_proxy() { # name
+  case "$1" in
+    nginx) nginx -c "$WORK/nginx-proxy.conf" -p "$WORK" -s stop 2>/dev/null || true ;;
+    direct) ;;
+    *) kill "${PROXY_PIDS[$1]}" 2>/dev/null || true; wait "${PROXY_PIDS[$1]}" 2>/dev/null || true ;;
+  esac
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+# wrk with latency; prints: rps p50_ms p99_ms errors
+run_wrk() { # port path seconds
+  taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"$3"s --latency "http://127.0.0.1:$1$2" | python3 "$ROOT/bench/parse_wrk.py"
+}
+
+need
+echo "building Release..." >&2
+dotnet build -c Release "$ROOT/src/Host/FlowBalance.Host.csproj" -v q -nologo > "$WORK/build.log"
+dotnet build -c Release "$ROOT/bench/BareYarp/BareYarp.csproj" -v q -nologo >> "$WORK/build.log"
+start_backend b1 $B1
+start_backend b2 $B2
+write_proxy_configs
+TARGETS=(flowbalance yarp haproxy nginx direct)
+declare -A PROXY_PIDS
+HZ=$(getconf CLK_TCK)
+
+if [ "$MODE" = table ]; then
+  RAW="$WORK/raw.tsv"; : > "$RAW"
+  for t in "${TARGETS[@]}"; do
+    start_proxy "$t"; PROXY_PIDS[$t]=$PROXY_PID
+    run_wrk "${PORT[$t]}" /small 3 > /dev/null   # warm-up (JIT, connection pools)
+  done
+  for round in $(seq 1 "$ROUNDS"); do
+    for path in /small /16k; do
+      for t in "${TARGETS[@]}"; do
+        pid=${PROXY_PIDS[$t]}; before=$(cpu_ticks "$pid")
+        read -r rps p50 p99 errors < <(run_wrk "${PORT[$t]}" "$path" "$DURATION")
+        after=$(cpu_ticks "$pid")
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$path" "$round" "$rps" "$p50" "$p99" \
+          "$(python3 -c "print(round(($after-$before)/$HZ*1e6/max(1,$rps*$DURATION),1))")" "$errors" >> "$RAW"
+        echo "round $round $path $t: $rps req/s" >&2
+      done
+    done
+  done
+  for t in "${TARGETS[@]}"; do printf '%s\t%s\n' "$t" "$(rss_mb "${PROXY_PIDS[$t]}")" >> "$WORK/rss.tsv"; done
+  echo "# $(date -u +%Y-%m-%d) · $(nproc) cores · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) · rounds $ROUNDS × ${DURATION}s · $CONNECTIONS connections"
+  python3 "$ROOT/bench/report.py" "$RAW" "$WORK/rss.tsv"
+elif [ "$MODE" = failover ]; then
+  echo "| proxy | requests | errors (non-2xx + socket) |"
+  echo "|---|---:|---:|"
+  for t in flowbalance yarp haproxy nginx; do
+    start_proxy "$t"; PROXY_PIDS[$t]=$PROXY_PID
+    run_wrk "${PORT[$t]}" /small 2 > /dev/null
+    ( sleep 3; kill_backend b2 $B2 ) &
+    killer=$!
+    read -r rps p50 p99 errors < <(run_wrk "${PORT[$t]}" /small "$DURATION")
+    wait "$killer"
+    echo "| $t | $(python3 -c "print(int($rps*$DURATION))") | $errors |"
+    stop_proxy "$t"
+    start_backend b2 $B2
+  done
+elif [ "$MODE" = scale ]; then
+  # One nginx answering /health on 1,000 ports stands in for 1,000 backends.
+  listens=$(for p in $(seq 20000 20999); do echo "    listen 127.0.0.1:$p;"; done)
+  cat > "$WORK/nginx-many.conf" <<CONF
+worker_processes 1;
+daemon on;
+pid $WORK/nginx-many.pid;
+error_log $WORK/nginx-many.err warn;
+worker_rlimit_nofile 8192;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  server {
+$listens
+    location / { return 200 "ok\n"; }
+  }
+}
+CONF
+  taskset -c $LOAD_CPU nginx -c "$WORK/nginx-many.conf" -p "$WORK"
+  python3 - "$WORK/scale.conf" <<'PY'
+import sys
+services = []
+for s in range(100):
+    backends = ", ".join(f'"http://127.0.0.1:{20000 + s * 10 + b}"' for b in range(10))
+    services.append(f'  {{ hostname = "svc{s}.example.com", backends = [{backends}] }}')
+open(sys.argv[1], "w").write("flowbalance {\n activeHealthChecks { interval = 1 }\n services = [\n" + "\n".join(services) + "\n ]\n}\nakka { loglevel = WARNING }\n")
+PY
+  start=$(date +%s.%N)
+  taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/scale.conf" \
+    --listen http://127.0.0.1:9300 > "$WORK/scale.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  until grep -q "listening on" "$WORK/scale.log"; do sleep 0.02; done
+  ready=$(date +%s.%N)
+  sleep 10   # let discovery settle: every backend found its health path
+  before=$(cpu_ticks $pid); sleep 10; after=$(cpu_ticks $pid)
+  echo "| measure | value | target |"
+  echo "|---|---:|---:|"
+  echo "| startup to listening (100 services × 10 backends) | $(python3 -c "print(f'{$ready-$start:.2f} s')") | < 3 s |"
+  echo "| idle resident memory | $(rss_mb $pid) MB | < 150 MB |"
+  echo "| CPU for 1,000 health checks per second | $(python3 -c "print(f'{($after-$before)/$HZ/10*100:.1f}% of one core')") | < 10% |"
+  nginx -c "$WORK/nginx-many.conf" -p "$WORK" -s stop
+fi
