@@ -139,7 +139,7 @@ public sealed class FailoverTests
     {
         await using var live = await TestBackend.StartAsync("live");
         await using var other = await TestBackend.StartAsync("other");
-        var dead = ClosedPort();
+        var dead = Ports.Refusing();
         await using var balancer = await BalancerProcess.StartAsync($$"""
             flowbalance.services = [
               { hostname = "post.test", backends = ["http://127.0.0.1:{{dead}}", "{{live.Url}}"], activeHealthChecks.enabled = false }
@@ -174,7 +174,7 @@ public sealed class FailoverTests
     {
         await using var balancer = await BalancerProcess.StartAsync($$"""
             flowbalance {
-              backends = ["http://127.0.0.1:{{ClosedPort()}}", "http://127.0.0.1:{{ClosedPort()}}"]
+              backends = ["http://127.0.0.1:{{Ports.Refusing()}}", "http://127.0.0.1:{{Ports.Refusing()}}"]
               connection_error_handling.connection_timeout_ms = 2000
             }
             """);
@@ -212,14 +212,30 @@ public sealed class FailoverTests
         foreach (var backend in backends) await backend.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_502_503_504_is_retried_at_most_retries_times_then_passed_to_the_client()
+    {
+        var backends = await TestBackend.StartManyAsync("a", "b", "c");
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance {
+              backends = ["{{backends[0].Url}}", "{{backends[1].Url}}", "{{backends[2].Url}}"]
+              activeHealthChecks.enabled = false
+              retries = 1
+            }
+            """);
+        using var client = balancer.CreateClient();
+        foreach (var backend in backends) backend.FailWith = 503;
+
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.EndsWith("failing", await response.Content.ReadAsStringAsync()); // the last backend's own answer
+        Assert.Equal(2, backends.Sum(b => b.Requests)); // the first attempt and one retry
+        foreach (var backend in backends) await backend.DisposeAsync();
+    }
+
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 internal static class StreamExtensions

@@ -86,7 +86,7 @@ public sealed class ForwardingTests
     public async Task A_service_whose_only_backend_refuses_connections_gives_503_and_malformed_http_gets_400()
     {
         await using var backend = await TestBackend.StartAsync("up");
-        var refused = ClosedLoopbackPort();
+        var refused = Ports.Refusing();
         await using var balancer = await BalancerProcess.StartAsync($$"""
             flowbalance.services = [
               { hostname = "down.test", backends = ["http://127.0.0.1:{{refused}}"] }
@@ -110,12 +110,6 @@ public sealed class ForwardingTests
         Assert.Equal("up", await after.Content.ReadAsStringAsync());
     }
 
-    private static int ClosedLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<string> SendRawAsync(Uri address, string request)
     {

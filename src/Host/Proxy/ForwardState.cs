@@ -56,8 +56,9 @@ public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool body
     {
         if (RetriesLeft <= 0 || !BodyReplayable || !RetryRules.IsIdempotent(method)) return false;
         if (Environment.TickCount64 >= DeadlineMs || Service.Current.All.Length <= Attempts) return false;
-        if (!Service.Retries.TryStartRetry()) return false;
+        if (!HoldsRetryToken && !Service.Retries.TryStartRetry()) return false;
         HoldsRetryToken = true;
+        RetriesLeft--;
         return true;
     }
 }

@@ -63,12 +63,13 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
                     LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Backend.Definition.Url, error,
                         context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message, state.Attempts);
                 }
-                if (error != ForwarderError.None && !context.Response.HasStarted && AllTried(state)) await AllBackendsDown(context, state.Service);
+                // Connection failures on every backend there is: the service is down (a timeout keeps its 504).
+                if (error == ForwarderError.Request && !context.Response.HasStarted && AllTried(state)) await AllBackendsDown(context, state.Service);
                 return;
             }
             var immediate = neverReached && state.Attempts == 1 && state.Service.Definition.Settings.ConnectionErrors.ImmediateFailover;
             var wait = RetryRules.Backoff(state.Attempts, immediate);
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, context.RequestAborted);
+            if (wait > TimeSpan.Zero && !await Wait(wait, context.RequestAborted)) return; // the client left
 
             var next = state.Service.Current.Pick(out admission, state.Tried);
             if (next is null)
@@ -122,6 +123,19 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
         if (!resetBeforeResponse || state.RetriesLeft <= 0 || !state.BodyReplayable || !RetryRules.IsIdempotent(context.Request.Method)) return null;
         state.RetriesLeft--;
         return TakeToken(state) ? "connection reset before the response" : null;
+    }
+
+    private static async Task<bool> Wait(TimeSpan wait, CancellationToken aborted)
+    {
+        try
+        {
+            await Task.Delay(wait, aborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static bool TakeToken(ForwardState state)
