@@ -235,11 +235,4 @@ public sealed class FailoverTests
     }
 
     private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
-
-}
-
-internal static class StreamExtensions
-{
-    /// <summary>Hides the length so HttpClient streams the body chunked, as a client upload of unknown size.</summary>
-    public static Stream AsUnbuffered(this Stream stream) => new BufferedStream(stream, 16 * 1024);
 }

@@ -10,11 +10,3 @@ public sealed record LoadBalancerOptions(string Algorithm, SessionAffinityOption
 
     public static readonly LoadBalancerOptions Default = new(RoundRobin, SessionAffinityOptions.Default);
 }
-
-/// <summary><c>session_affinity { type, cookie_name, header_name }</c>.</summary>
-public sealed record SessionAffinityOptions(string Type, string CookieName, string HeaderName)
-{
-    public static readonly IReadOnlyList<string> Types = ["none", "cookie", "header", "ip"];
-
-    public static readonly SessionAffinityOptions Default = new("none", "lb_session", "X-Session-Id");
-}

@@ -15,13 +15,3 @@ public sealed record ProbeTarget(ProbeMode Mode, string? Path)
         _ => "discovery",
     };
 }
-
-public enum ProbeMode
-{
-    Discover,
-    Path,
-    Tcp,
-}
-
-/// <summary>One probe's verdict; <see cref="Target"/> is what to probe next time (discovery resolves it).</summary>
-public sealed record ProbeResult(bool Healthy, ProbeTarget Target, string Detail);

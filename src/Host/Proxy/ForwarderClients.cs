@@ -49,6 +49,3 @@ public sealed class ForwarderClients : IDisposable
         foreach (var invoker in _invokers.Values) invoker.Dispose();
     }
 }
-
-/// <summary>What forwarding one service's requests needs, computed once per service.</summary>
-public sealed record ServiceForwarding(HttpMessageInvoker Invoker, ForwarderRequestConfig RequestConfig, HttpTransformer Transformer);

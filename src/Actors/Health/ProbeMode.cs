@@ -1,0 +1,9 @@
+namespace FlowBalance.Actors.Health;
+
+/// <summary>How a backend is probed.</summary>
+public enum ProbeMode
+{
+    Discover,
+    Path,
+    Tcp,
+}
