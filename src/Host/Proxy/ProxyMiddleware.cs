@@ -58,7 +58,7 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
             var retry = NextRetry(context, state, error, neverReached);
             if (retry is not { } reason)
             {
-                if (error != ForwarderError.None)
+                if (error != ForwarderError.None && Outcomes.Classify(error) != OutcomeKind.ClientAborted)
                 {
                     LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Backend.Definition.Url, error,
                         context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message, state.Attempts);
