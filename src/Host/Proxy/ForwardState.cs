@@ -28,7 +28,7 @@ public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool body
     public int HeldStatus { get; set; }
 
     /// <summary>True while this request holds a token of the service's retry budget.</summary>
-    public bool HoldsRetryToken { get; set; }
+    public bool HoldsRetryToken { get; private set; }
 
     public long DeadlineMs { get; } = deadlineMs;
 
@@ -49,16 +49,27 @@ public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool body
     }
 
     /// <summary>
-    /// Called by the transformer on a 502/503/504: true (and a retry token taken) when the response
-    /// may be discarded because the request will be re-sent to another backend.
+    /// Called by the transformer on a 502/503/504: true when the response may be discarded because
+    /// the request will be re-sent to a backend it has not tried yet.
     /// </summary>
-    public bool TryClaimStatusRetry(string method)
+    public bool TryClaimStatusRetry(string method) => Service.Current.All.Length > Attempts && TryUseRetry(method);
+
+    /// <summary>
+    /// Uses one of <c>retries</c> to re-send a request the backend may have seen: only idempotent
+    /// methods with a replayable body, before the deadline, within the service's retry budget.
+    /// </summary>
+    public bool TryUseRetry(string method)
     {
-        if (RetriesLeft <= 0 || !BodyReplayable || !RetryRules.IsIdempotent(method)) return false;
-        if (Environment.TickCount64 >= DeadlineMs || Service.Current.All.Length <= Attempts) return false;
-        if (!HoldsRetryToken && !Service.Retries.TryStartRetry()) return false;
-        HoldsRetryToken = true;
+        if (RetriesLeft <= 0 || !BodyReplayable || !RetryRules.IsIdempotent(method) || Environment.TickCount64 >= DeadlineMs) return false;
+        if (!TryTakeRetryToken()) return false;
         RetriesLeft--;
         return true;
+    }
+
+    /// <summary>Takes a token of the service's retry budget, once per request; it is given back when the request ends.</summary>
+    public bool TryTakeRetryToken()
+    {
+        if (!HoldsRetryToken) HoldsRetryToken = Service.Retries.TryStartRetry();
+        return HoldsRetryToken;
     }
 }

@@ -117,12 +117,10 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
             if (state.ConnectionRetriesLeft > 0) state.ConnectionRetriesLeft--;
             else if (state.RetriesLeft > 0) state.RetriesLeft--;
             else return null;
-            return TakeToken(state) ? "connection error" : null;
+            return state.TryTakeRetryToken() ? "connection error" : null;
         }
         var resetBeforeResponse = error is ForwarderError.Request or ForwarderError.ResponseHeaders;
-        if (!resetBeforeResponse || state.RetriesLeft <= 0 || !state.BodyReplayable || !RetryRules.IsIdempotent(context.Request.Method)) return null;
-        state.RetriesLeft--;
-        return TakeToken(state) ? "connection reset before the response" : null;
+        return resetBeforeResponse && state.TryUseRetry(context.Request.Method) ? "connection reset before the response" : null;
     }
 
     private static async Task<bool> Wait(TimeSpan wait, CancellationToken aborted)
@@ -136,13 +134,6 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
         {
             return false;
         }
-    }
-
-    private static bool TakeToken(ForwardState state)
-    {
-        if (state.HoldsRetryToken) return true;
-        state.HoldsRetryToken = state.Service.Retries.TryStartRetry();
-        return state.HoldsRetryToken;
     }
 
     /// <summary>Small bodies are buffered as they stream so a retry can replay them; larger ones are retried only if never sent.</summary>
