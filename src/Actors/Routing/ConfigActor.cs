@@ -12,13 +12,10 @@ namespace FlowBalance.Actors.Routing;
 /// </summary>
 public sealed class ConfigActor : ReceiveActor
 {
-    public sealed record GetServices { public static readonly GetServices Instance = new(); } // -> IReadOnlyList<IActorRef>
-
     private readonly RoutingTableStore _store;
     private readonly FlowBalanceOptions _options;
     private readonly TimeSpan _sampleInterval;
     private readonly IHealthProber _prober;
-    private readonly List<IActorRef> _services = [];
 
     public ConfigActor(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval)
     {
@@ -26,7 +23,6 @@ public sealed class ConfigActor : ReceiveActor
         _store = store;
         _options = options;
         _sampleInterval = sampleInterval;
-        Receive<GetServices>(_ => Sender.Tell(_services.ToArray()));
     }
 
     public static Props Props(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval) =>
@@ -37,7 +33,7 @@ public sealed class ConfigActor : ReceiveActor
         var slots = _options.Services.Select(s => new ServiceSlot(s)).ToList();
         foreach (var slot in slots)
         {
-            _services.Add(Context.ActorOf(ServiceActor.Props(slot, _prober, _sampleInterval), ActorNames.Service(slot.Definition.Name)));
+            Context.ActorOf(ServiceActor.Props(slot, _prober, _sampleInterval), ActorNames.Service(slot.Definition.Name));
         }
         _store.Publish(new RoutingTable(slots));
     }

@@ -19,8 +19,6 @@ public sealed class RetryBudget
     private long _retries;
     private long _earned; // in requests; RequestsPerRetry of them buy one retry
 
-    public long InFlight => Volatile.Read(ref _inFlight);
-
     public void RequestStarted()
     {
         Interlocked.Increment(ref _inFlight);
