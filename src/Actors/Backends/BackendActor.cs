@@ -81,7 +81,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
             var spread = TimeSpan.FromMilliseconds(Math.Min(1000, _settings.ActiveHealthChecks.Interval.TotalMilliseconds));
             Timers.StartSingleTimer("probe", ProbeDue.Instance, spread * Random.Shared.NextDouble());
         }
-        if (_slot.Current.Breaker == BreakerState.Open) ScheduleHalfOpen(); // resumed after a restart
+        if (_slot.Current.Breaker == BreakerState.Open) ScheduleHalfOpen(_slot.Current.Ejections); // resumed after a restart
         if (_slot.Current.Ejections > 0) Timers.StartPeriodicTimer("forgive", ForgiveDue.Instance, Breaker.RecoveryTimeout);
     }
 
@@ -143,17 +143,21 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     {
         _slot.Gate.Open();
         var ejections = _slot.Current.Ejections + 1;
-        var openFor = EjectionPolicy.OpenDuration(Breaker.RecoveryTimeout, ejections, Random.Shared);
+        var openFor = ScheduleHalfOpen(ejections);
         Transition(s => s with { Breaker = BreakerState.Open, Ejections = ejections },
             "breaker opened", $"{reason}; no traffic for {openFor.TotalMilliseconds:0} ms (ejection {ejections})");
         _errorRate.Clear();
-        Timers.StartSingleTimer("half-open", HalfOpenDue.Instance, openFor);
         Timers.StartPeriodicTimer("forgive", ForgiveDue.Instance, Breaker.RecoveryTimeout);
         Become(Open);
     }
 
-    private void ScheduleHalfOpen() =>
-        Timers.StartSingleTimer("half-open", HalfOpenDue.Instance, EjectionPolicy.OpenDuration(Breaker.RecoveryTimeout, _slot.Current.Ejections, Random.Shared));
+    /// <summary>Starts the open period for the n-th consecutive ejection and returns its length.</summary>
+    private TimeSpan ScheduleHalfOpen(int ejections)
+    {
+        var openFor = EjectionPolicy.OpenDuration(Breaker.RecoveryTimeout, ejections, Random.Shared);
+        Timers.StartSingleTimer("half-open", HalfOpenDue.Instance, openFor);
+        return openFor;
+    }
 
     private void CloseBreaker(string reason)
     {
