@@ -49,19 +49,21 @@ public sealed class RoutingSnapshot
         for (var i = 0; i < probes; i++)
         {
             var slot = Routable[sequence[(int)((ulong)(step + i) % (ulong)sequence.Length)]];
-            if (Tried(slot, tried)) continue;
-            admission = slot.Gate.TryAdmit(now);
-            if (admission != Admission.Rejected) return slot;
+            if (Admits(slot, tried, now, out admission)) return slot;
         }
         for (var i = 0; sequence.Length > MaxCycleProbes && i < Routable.Length; i++)
         {
             var slot = Routable[(int)((ulong)(step + i) % (ulong)Routable.Length)];
-            if (Tried(slot, tried)) continue;
-            admission = slot.Gate.TryAdmit(now);
-            if (admission != Admission.Rejected) return slot;
+            if (Admits(slot, tried, now, out admission)) return slot;
         }
         admission = Admission.Admitted;
         return LeastRecentlyFailed(tried);
+    }
+
+    private static bool Admits(BackendSlot slot, IReadOnlyList<BackendSlot>? tried, long now, out Admission admission)
+    {
+        admission = Tried(slot, tried) ? Admission.Rejected : slot.Gate.TryAdmit(now);
+        return admission != Admission.Rejected;
     }
 
     /// <summary>Plain round robin over every backend, ignoring health (panic mode).</summary>
