@@ -85,12 +85,12 @@ public static partial class ConfigLoader
             ? (environmentValue, DefaultBackendsVariable)
             : (fromVars, "flowbalance.vars.DEFAULT_BACKENDS");
         if (json is null) return null;
-        if (HoconOutline.Scan(json).SyntaxErrors is { Count: > 0 } bad || TryParseHocon(json, out _) is not null)
+        Akka.Configuration.Config? parsed = null;
+        if (HoconOutline.Scan(json).SyntaxErrors.Count > 0 || TryParseHocon(json, out parsed) is not null)
         {
             errors.Add(source, "is not valid JSON such as {\"hostname\": \"example.com\", \"backends\": [\"https://server1.com\"]}");
             return null;
         }
-        TryParseHocon(json, out var parsed);
         var node = new ConfigNode(parsed!.Root, source, errors);
         return ServiceReader.Read(node, root);
     }
