@@ -17,6 +17,8 @@ internal sealed class ConfigErrors(HoconOutline? outline)
         if (_seen.Add((path, message))) _errors.Add(new ConfigError(path, outline?.LineOf(path), message));
     }
 
+    public int? LineOf(string path) => outline?.LineOf(path);
+
     public void AddGeneral(ConfigError error) => _errors.Add(error);
 
     public void Warn(string message) => _warnings.Add(message);

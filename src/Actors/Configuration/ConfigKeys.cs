@@ -8,7 +8,7 @@ internal static class ConfigKeys
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     public static readonly string[] Root =
-        ["listen", "demo_backends", "plugins_dir", "services", "hostname", "name", "backends", "pools", "vars", .. Settings];
+        ["listen", "demo_backends", "plugins_dir", "plugins", "services", "hostname", "name", "backends", "pools", "vars", .. Settings];
 
     public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
 

@@ -18,7 +18,11 @@ public static partial class ConfigLoader
         if (!File.Exists(full)) return Failed(new ConfigError(null, null, $"config file not found: {full}"));
         try
         {
-            return Parse(File.ReadAllText(full), defaultBackends);
+            var result = Parse(File.ReadAllText(full), defaultBackends);
+            // A relative plugins_dir means next to the config file, wherever the balancer was started from.
+            return result.Options is { } options
+                ? result with { Options = options with { PluginsDirectory = System.IO.Path.GetFullPath(options.PluginsDirectory, System.IO.Path.GetDirectoryName(full)!) } }
+                : result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -75,7 +79,8 @@ public static partial class ConfigLoader
             errors.Add("flowbalance", "no service is configured: set hostname and backends, services, DEFAULT_BACKENDS, or demo_backends");
         }
         var defaults = SettingsReader.Read(root, defaults: null, ServiceSettings.Default);
-        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, [.. errors.Warnings]);
+        var plugins = PluginsReader.Read(root?.Child("plugins"), services.Select(s => s.Name).ToList(), errors);
+        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, [.. errors.Warnings]);
     }
 
     private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, ConfigErrors errors)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FlowBalance.Actors.Configuration;
 
 /// <summary>Parses and prints durations the way HOCON writes them ("500ms", "2s", "1m").</summary>
-internal static class DurationText
+public static class DurationText
 {
     private static readonly (string Suffix, double Ms)[] Units =
     [

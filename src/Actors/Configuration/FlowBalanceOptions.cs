@@ -12,9 +12,14 @@ public sealed record FlowBalanceOptions(
     string PluginsDirectory,
     ImmutableArray<ServiceDefinition> Services,
     ServiceSettings DefaultSettings,
+    ImmutableArray<PluginOptions> Plugins,
     ImmutableArray<string> Warnings)
 {
     public const string DefaultListen = "http://0.0.0.0:8080";
+
+    /// <summary>The section for plugin <paramref name="name"/> (matched ignoring case), or the defaults.</summary>
+    public PluginOptions PluginFor(string name) =>
+        Plugins.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? PluginOptions.Default(name);
 
     public FlowBalanceOptions WithServices(ImmutableArray<ServiceDefinition> services) => this with { Services = services };
 }

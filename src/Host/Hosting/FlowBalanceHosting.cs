@@ -3,6 +3,7 @@ using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Health;
 using FlowBalance.Actors.Hosting;
 using FlowBalance.Actors.State;
+using FlowBalance.Host.Plugins;
 using FlowBalance.Host.Proxy;
 using AkkaConfig = Akka.Configuration.Config;
 
@@ -32,6 +33,8 @@ public static class FlowBalanceHosting
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ForwarderClients>();
+        builder.Services.AddSingleton<PluginSetStore>();
+        builder.Services.AddSingleton<PluginManager>();
         builder.Services.AddSingleton<ProxyMiddleware>();
         builder.Services.AddHttpForwarder();
         builder.Services.AddAkka("flowbalance", akka =>
@@ -46,6 +49,8 @@ public static class FlowBalanceHosting
                 .AddRoutingActors(options, store, prober);
         });
         builder.Services.AddHostedService<RoutingReadyService>();
+        // After routing is ready (plugins see the services), before Kestrel listens.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PluginManager>());
         return builder;
     }
 

@@ -1,4 +1,7 @@
 using FlowBalance.Actors.State;
+using FlowBalance.Host.Plugins;
+using FlowBalance.Plugins.Abstractions;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace FlowBalance.Host.Proxy;
 
@@ -31,6 +34,18 @@ public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool body
     public bool HoldsRetryToken { get; private set; }
 
     public long DeadlineMs { get; } = deadlineMs;
+
+    /// <summary>The plugins that apply to this request (usually none: an empty array).</summary>
+    public ActivePlugin[] Plugins { get; init; } = [];
+
+    /// <summary>A plugin whose response hook failed closed: the client gets 500 instead of the backend's response.</summary>
+    public ActivePlugin? FailedPlugin { get; set; }
+
+    /// <summary>The forwarder's result for the latest attempt.</summary>
+    public ForwarderError LastError { get; set; }
+
+    /// <summary>What plugins are told about the current attempt.</summary>
+    public RoutingDecision Decision => new(Service.Definition.Name, Backend.Definition.Id, Backend.Definition.Url, Attempts);
 
     /// <summary>Every backend tried so far, the current one included; built only when a retry needs it.</summary>
     public IReadOnlyList<BackendSlot> Tried => _tried ??= [Backend];

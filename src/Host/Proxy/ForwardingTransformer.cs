@@ -1,3 +1,4 @@
+using FlowBalance.Host.Plugins;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace FlowBalance.Host.Proxy;
@@ -56,6 +57,11 @@ public sealed class ForwardingTransformer : HttpTransformer
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         // The backend may send its own id; the client sees the one the balancer logged.
         httpContext.Response.Headers[RequestIds.Header] = httpContext.Request.Headers[RequestIds.Header];
+        if (result && proxyResponse is not null && httpContext.Features.Get<ForwardState>() is { Plugins.Length: > 0 } withPlugins)
+        {
+            withPlugins.FailedPlugin = await PluginHooks.ResponseAsync(httpContext, withPlugins.Plugins, withPlugins.Decision);
+            if (withPlugins.FailedPlugin is not null) return false; // the proxy loop answers 500 instead
+        }
         return result;
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using FlowBalance.Actors.State;
+using FlowBalance.Host.Plugins;
+using FlowBalance.Plugins.Abstractions;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -9,32 +11,52 @@ namespace FlowBalance.Host.Proxy;
 /// The request path: Host header → service → backend (from the published snapshot, lock-free) →
 /// YARP forwarder → outcome recorded on the backend's slot. Failed attempts are re-sent to another
 /// backend here, in one loop, while the request is still replayable and the response has not started.
-/// Never asks an actor.
+/// Plugins (if any apply to the service) run around it. Never asks an actor.
 /// </summary>
-public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTableStore routes, ForwarderClients clients, ILogger<ProxyMiddleware> log)
+public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, ForwarderClients clients, ILogger<ProxyMiddleware> log)
 {
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         RequestIds.Ensure(context);
         var hostHeader = context.Request.Headers.Host.ToString();
         var service = routes.Current.Match(HostName.WithoutPort(hostHeader));
         if (service is null)
         {
-            await Reject(context, StatusCodes.Status404NotFound, $"No service is configured for host '{HostName.WithoutPort(hostHeader)}'\n");
-            return;
+            return Reject(context, StatusCodes.Status404NotFound, $"No service is configured for host '{HostName.WithoutPort(hostHeader)}'\n");
         }
+        var chain = plugins.Current.For(service.Definition.Name);
+        // No plugin for this service (the usual case): no extra state machine, no timestamps.
+        return chain.Length == 0 ? ProxyAsync(context, service, chain) : WithPluginsAsync(context, service, chain);
+    }
+
+    private async Task WithPluginsAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var state = await PluginHooks.RequestAsync(context, chain, service.Definition.Name) ? null : await ProxyAsync(context, service, chain);
+        var backend = state?.Attempts > 0 ? state.Backend.Definition.Id : null;
+        var error = state?.LastError is { } e and not ForwarderError.None ? e.ToString() : null;
+        var outcome = new RequestOutcome(service.Definition.Name, backend, context.Response.StatusCode, state?.Attempts ?? 0, Stopwatch.GetElapsedTime(started), error);
+        PluginHooks.Completed(context, chain, outcome);
+    }
+
+    /// <summary>Picks a backend and forwards, with retries; returns the request's state (null when no backend could be picked).</summary>
+    private async Task<ForwardState?> ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain)
+    {
         var backend = service.Current.Pick(out var admission);
         if (backend is null)
         {
             await AllBackendsDown(context, service);
-            return;
+            return null;
         }
 
         var settings = service.Definition.Settings;
-        var state = new ForwardState(service, Environment.TickCount64 + (long)settings.RequestTimeout.TotalMilliseconds, PrepareReplay(context, settings.RetryBufferBytes));
+        var state = new ForwardState(service, Environment.TickCount64 + (long)settings.RequestTimeout.TotalMilliseconds, PrepareReplay(context, settings.RetryBufferBytes))
+        {
+            Plugins = chain,
+        };
         context.Features.Set(state);
         service.Retries.RequestStarted();
         try
@@ -46,6 +68,7 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
             if (state.HoldsRetryToken) service.Retries.RetryEnded();
             service.Retries.RequestEnded();
         }
+        return state;
     }
 
     private async Task ForwardWithRetries(HttpContext context, ForwardState state, BackendSlot backend, Admission admission)
@@ -54,7 +77,14 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
         while (true)
         {
             state.Begin(backend, admission);
+            if (state.Plugins.Length > 0) PluginHooks.Routed(context, state.Plugins, state.Decision);
             var (error, neverReached) = await ForwardOnce(context, state, forwarding);
+            state.LastError = error;
+            if (state.FailedPlugin is { } failed)
+            {
+                await PluginHooks.FailAsync(context, failed);
+                return;
+            }
             var retry = NextRetry(context, state, error, neverReached);
             if (retry is not { } reason)
             {
