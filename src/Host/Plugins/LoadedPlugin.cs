@@ -91,7 +91,7 @@ public sealed class LoadedPlugin : IDisposable
     }
 
     /// <summary>The loader's exceptions in operator words: a missing dependency names the file.</summary>
-    private static string Describe(Exception e) => e switch
+    internal static string Describe(Exception e) => e switch
     {
         ReflectionTypeLoadException types => string.Join("; ", types.LoaderExceptions.Where(x => x is not null).Select(x => Describe(x!)).Distinct()),
         FileNotFoundException missing => $"a dependency is missing: {missing.FileName ?? missing.Message}",

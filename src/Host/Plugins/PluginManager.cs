@@ -157,7 +157,7 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
             {
                 PluginLoadException => e,
                 PluginConfigurationException config => new PluginLoadException(new ConfigError(config.Key, settings.LineOf(config.Key), config.Message).ToString()),
-                _ => new PluginLoadException($"{nameof(IFlowBalancePlugin.Create)} threw {e.GetType().Name}: {e.Message}"),
+                _ => new PluginLoadException($"{nameof(IFlowBalancePlugin.Create)} failed: {LoadedPlugin.Describe(e)}"),
             };
         }
     }

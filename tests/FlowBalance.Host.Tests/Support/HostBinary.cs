@@ -5,14 +5,15 @@ public static class HostBinary
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
+    /// <summary>Debug or Release: the configuration these tests were built in (.../bin/{Configuration}/net10.0/).</summary>
+    public static string Configuration { get; } = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
     /// <summary>The host built in the same configuration as these tests (dotnet test builds it as a dependency).</summary>
     public static string DllPath
     {
         get
         {
-            // .../tests/FlowBalance.Host.Tests/bin/{Configuration}/net10.0/
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            var path = Path.Combine(RepositoryRoot, "src", "Host", "bin", configuration, "net10.0", "FlowBalance.Host.dll");
+            var path = Path.Combine(RepositoryRoot, "src", "Host", "bin", Configuration, "net10.0", "FlowBalance.Host.dll");
             if (!File.Exists(path)) throw new FileNotFoundException($"FlowBalance.Host.dll was not built at {path}");
             return path;
         }
