@@ -1,5 +1,6 @@
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Host.Hosting;
+using FlowBalance.Host.Plugins;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -48,7 +49,9 @@ app.UseFlowBalance();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-    Console.WriteLine(StartupBanner.Render(addresses, commandLine.ConfigPath, options));
+    var plugins = app.Services.GetRequiredService<PluginManager>();
+    var pluginSet = app.Services.GetRequiredService<PluginSetStore>().Current;
+    Console.WriteLine(StartupBanner.Render(addresses, commandLine.ConfigPath, options, pluginSet, plugins.FailedFolders));
 });
 try
 {

@@ -1,12 +1,13 @@
 using System.Text;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Host.Plugins;
 
 namespace FlowBalance.Host.Hosting;
 
 /// <summary>The few human lines printed once the balancer listens.</summary>
 public static class StartupBanner
 {
-    public static string Render(IEnumerable<string> addresses, string configPath, FlowBalanceOptions options)
+    public static string Render(IEnumerable<string> addresses, string configPath, FlowBalanceOptions options, PluginSet plugins, IReadOnlyList<string> failedPlugins)
     {
         var text = new StringBuilder();
         foreach (var address in addresses) text.AppendLine($"FlowBalance listening on {address}");
@@ -17,6 +18,12 @@ public static class StartupBanner
             if (service.Backends.IsEmpty) text.AppendLine("    (no backends: requests get 503)");
             foreach (var backend in service.Backends) text.AppendLine($"    {backend.Url} weight {backend.Weight}");
         }
+        foreach (var plugin in plugins.All)
+        {
+            var scope = plugin.Options.Services.IsEmpty ? "all services" : string.Join(", ", plugin.Options.Services);
+            text.AppendLine($"  plugin {plugin.Name} {plugin.Source.Version} (order {plugin.Options.Order}, {scope}, fails {plugin.Options.FailureMode.ToString().ToLowerInvariant()})");
+        }
+        if (failedPlugins.Count > 0) text.AppendLine($"  plugins not loaded: {string.Join(", ", failedPlugins)} (reasons above)");
         foreach (var warning in options.Warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString();
     }

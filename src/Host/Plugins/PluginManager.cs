@@ -27,6 +27,15 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
 
     public string Directory => options.PluginsDirectory;
 
+    /// <summary>Folders that failed to load (and have not changed since), by name.</summary>
+    public IReadOnlyList<string> FailedFolders
+    {
+        get
+        {
+            lock (_gate) return [.. _failed.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Rescan(startup: true);
