@@ -14,8 +14,8 @@ def ms(value):
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+p50 = ms(re.search(r"^\s*50%\s+(\S+)", text, re.M).group(1))  # anchored: "+/- Stdev 87.50%" must not match
+p99 = ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1))
 errors = 0
 if m := re.search(r"Non-2xx or 3xx responses: (\d+)", text):
     errors += int(m.group(1))

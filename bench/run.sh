@@ -25,7 +25,7 @@ done
 
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
-declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1)
+declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204)
 WORK=$(mktemp -d /tmp/flowbalance-bench.XXXXXX)
 chmod 755 "$WORK"   # the nginx workers (user nobody) read the 16 KiB body from here
 PIDS=()
@@ -90,8 +90,16 @@ write_proxy_configs() {
 flowbalance {
   backends = ["http://127.0.0.1:$B1", "http://127.0.0.1:$B2"]
   activeHealthChecks { interval = 10 }
+  plugins_dir = "$WORK/no-plugins"
 }
 akka { loglevel = WARNING, stdout-loglevel = WARNING }
+CONF
+  # The same with one trivial plugin: the Headers sample setting one response header.
+  mkdir -p "$WORK/plugins/Headers"
+  cp "$ROOT"/plugins/Headers/FlowBalance.Plugins.Headers.{dll,deps.json} "$WORK/plugins/Headers/"
+  sed -e "s|$WORK/no-plugins|$WORK/plugins|" "$WORK/flowbalance.conf" > "$WORK/flowbalance-plugin.conf"
+  cat >> "$WORK/flowbalance-plugin.conf" <<CONF
+flowbalance.plugins.Headers { response { set { X-Bench = "1" } } }
 CONF
   cat > "$WORK/haproxy.cfg" <<CONF
 global
@@ -138,6 +146,10 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
       taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance.conf" \
         --listen "http://127.0.0.1:${PORT[flowbalance]}" > "$WORK/flowbalance.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    flowbalance+plugin)
+      taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-plugin.conf" \
+        --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-plugin.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     yarp)
       taskset -c $PROXY_CPU dotnet "$ROOT/bench/BareYarp/bin/Release/net10.0/BareYarp.dll" "http://127.0.0.1:${PORT[yarp]}" \
         "http://127.0.0.1:$B1" "http://127.0.0.1:$B2" > "$WORK/yarp.log" 2>&1 &
@@ -151,6 +163,9 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
     direct) PROXY_PID=$(pgrep -P "$(cat "$WORK/nginx-b1.pid")" | head -1) ;;
   esac
   wait_http "http://127.0.0.1:${PORT[$1]}/small"
+  if [ "$1" = flowbalance+plugin ] && ! curl -sI "http://127.0.0.1:${PORT[$1]}/small" | grep -qi '^X-Bench: 1'; then
+    echo "the plugin row runs without its plugin; see $WORK/flowbalance-plugin.log" >&2; exit 1
+  fi
 }
 
 stop_proxy() { # name
@@ -173,10 +188,11 @@ need
 echo "building Release..." >&2
 dotnet build -c Release "$ROOT/src/Host/FlowBalance.Host.csproj" -v q -nologo > "$WORK/build.log"
 dotnet build -c Release "$ROOT/bench/BareYarp/BareYarp.csproj" -v q -nologo >> "$WORK/build.log"
+dotnet build -c Release "$ROOT/plugins/Headers/FlowBalance.Plugins.Headers.csproj" -v q -nologo >> "$WORK/build.log"
 start_backend b1 $B1
 start_backend b2 $B2
 write_proxy_configs
-TARGETS=(flowbalance yarp haproxy nginx direct)
+TARGETS=(flowbalance flowbalance+plugin yarp haproxy nginx direct)
 declare -A PROXY_PIDS
 HZ=$(getconf CLK_TCK)
 
