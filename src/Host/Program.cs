@@ -1,6 +1,7 @@
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Host.Hosting;
 using FlowBalance.Host.Plugins;
+using FlowBalance.Host.Steering;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -34,6 +35,13 @@ if (!loaded.Succeeded || options is null)
 {
     Console.Error.WriteLine($"flowbalance: configuration error in {Path.GetFullPath(commandLine.ConfigPath)}:");
     foreach (var error in loaded.Errors) Console.Error.WriteLine($"  {error}");
+    return 2;
+}
+
+if (GeoLocator.Problem(options.Geo) is { } geoProblem)
+{
+    Console.Error.WriteLine($"flowbalance: configuration error in {Path.GetFullPath(commandLine.ConfigPath)}:");
+    Console.Error.WriteLine($"  flowbalance.geo.database: {geoProblem}");
     return 2;
 }
 

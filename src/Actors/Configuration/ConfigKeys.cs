@@ -8,13 +8,13 @@ internal static class ConfigKeys
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     public static readonly string[] Root =
-        ["listen", "demo_backends", "plugins_dir", "plugins", "services", "hostname", "name", "backends", "pools", "vars", .. Settings];
+        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", .. Settings];
 
     public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
 
     public static readonly string[] Backend = ["url", "weight"];
 
-    public static readonly string[] Pool = ["id", "backends", "geo_steering"];
+    public static readonly string[] Pool = ["id", "backends", "geo_steering", .. Settings];
 
     public static readonly string[] GeoSteering = ["regions", "fallback_pool"];
 
@@ -28,7 +28,9 @@ internal static class ConfigKeys
 
     public static readonly string[] LoadBalancer = ["algorithm", "session_affinity"];
 
-    public static readonly string[] SessionAffinity = ["type", "cookie_name", "header_name"];
+    public static readonly string[] SessionAffinity = ["type", "cookie_name", "header_name", "max_age", "secret"];
+
+    public static readonly string[] Geo = ["country_header", "database"];
 
     public static readonly string[] Vars = ["DEFAULT_BACKENDS"];
 

@@ -18,11 +18,8 @@ public static partial class ConfigLoader
         if (!File.Exists(full)) return Failed(new ConfigError(null, null, $"config file not found: {full}"));
         try
         {
-            var result = Parse(File.ReadAllText(full), defaultBackends);
-            // A relative plugins_dir means next to the config file, wherever the balancer was started from.
-            return result.Options is { } options
-                ? result with { Options = options with { PluginsDirectory = System.IO.Path.GetFullPath(options.PluginsDirectory, System.IO.Path.GetDirectoryName(full)!) } }
-                : result;
+            // Relative paths in the file (plugins_dir, geo.database) mean next to it, wherever the balancer started.
+            return Parse(File.ReadAllText(full), defaultBackends, System.IO.Path.GetDirectoryName(full));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -30,7 +27,10 @@ public static partial class ConfigLoader
         }
     }
 
-    public static ConfigLoadResult Parse(string text, string? defaultBackends)
+    /// <param name="text">The file's text.</param>
+    /// <param name="defaultBackends">The DEFAULT_BACKENDS environment variable, if set.</param>
+    /// <param name="baseDirectory">What relative paths are relative to (the config file's folder); null = the working directory.</param>
+    public static ConfigLoadResult Parse(string text, string? defaultBackends, string? baseDirectory = null)
     {
         var outline = HoconOutline.Scan(text);
         if (outline.SyntaxErrors.Count > 0) return new ConfigLoadResult(null, null, outline.SyntaxErrors);
@@ -43,16 +43,17 @@ public static partial class ConfigLoader
             errors.Add(notObject.Path, "expected an object: flowbalance { ... }");
             return new ConfigLoadResult(null, hocon, errors.All);
         }
-        var options = Read(section, defaultBackends, errors);
+        var options = Read(section, defaultBackends, baseDirectory ?? Environment.CurrentDirectory, errors);
         return errors.All.Count > 0 ? new ConfigLoadResult(null, hocon, errors.All) : new ConfigLoadResult(options, hocon, []);
     }
 
-    private static FlowBalanceOptions Read(ConfigNode? root, string? defaultBackends, ConfigErrors errors)
+    private static FlowBalanceOptions Read(ConfigNode? root, string? defaultBackends, string baseDirectory, ConfigErrors errors)
     {
         if (root is { } r) ConfigKeys.CheckUnknown(r, ConfigKeys.Root);
         var listen = root?.Child("listen") is { } l ? ReadListen(l) : null;
         var demo = root?.Child("demo_backends")?.Int(0, 16) ?? 0;
-        var pluginsDir = root?.Child("plugins_dir")?.String() ?? "plugins";
+        var pluginsDir = System.IO.Path.GetFullPath(root?.Child("plugins_dir")?.String() ?? "plugins", baseDirectory);
+        var geo = GeoReader.Read(root?.Child("geo"), root?.Child("trusted_proxies"), baseDirectory);
 
         var services = new List<ServiceDefinition>();
         if (root is { } top && (top.Child("hostname") is not null || top.Child("backends") is not null || top.Child("pools") is not null))
@@ -80,7 +81,7 @@ public static partial class ConfigLoader
         }
         var defaults = SettingsReader.Read(root, defaults: null, ServiceSettings.Default);
         var plugins = PluginsReader.Read(root?.Child("plugins"), services.Select(s => s.Name).ToList(), errors);
-        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, [.. errors.Warnings]);
+        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, geo, [.. errors.Warnings]);
     }
 
     private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, ConfigErrors errors)

@@ -13,6 +13,7 @@ public sealed record FlowBalanceOptions(
     ImmutableArray<ServiceDefinition> Services,
     ServiceSettings DefaultSettings,
     ImmutableArray<PluginOptions> Plugins,
+    GeoOptions Geo,
     ImmutableArray<string> Warnings)
 {
     public const string DefaultListen = "http://0.0.0.0:8080";

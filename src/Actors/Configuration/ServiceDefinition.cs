@@ -18,4 +18,14 @@ public sealed record ServiceDefinition(
     public bool IsWildcard => Hostname is not null && Hostname.StartsWith("*.", StringComparison.Ordinal);
 
     public string DisplayHost => Hostname ?? "* (catch-all)";
+
+    /// <summary>The settings a backend runs with: its pool's (which default to the service's).</summary>
+    public ServiceSettings SettingsFor(BackendDefinition backend)
+    {
+        foreach (var pool in Pools)
+        {
+            if (pool.Backends.Contains(backend)) return pool.Settings;
+        }
+        return Settings;
+    }
 }

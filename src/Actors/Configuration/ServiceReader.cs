@@ -13,14 +13,25 @@ internal static class ServiceReader
         var hostname = node.Child("hostname") is { } h ? ReadHostname(h) : null;
         var name = node.Child("name") is { } n ? ReadName(n) : null;
         name ??= DefaultName(hostname);
-        var backends = node.Child("backends") is { } b ? ReadBackends(b) : [];
-        var pools = node.Child("pools") is { } p ? ReadPools(p) : [];
-        if (backends.IsEmpty && pools.IsEmpty)
+        var ids = new HashSet<string>(StringComparer.Ordinal); // backend ids are unique across the service's pools
+        var backends = node.Child("backends") is { } b ? ReadBackends(b, ids) : [];
+        var settings = SettingsReader.Read(node, defaults, ServiceSettings.Default);
+        var pools = node.Child("pools") is { } p ? ReadPools(p, ids, settings) : [];
+        if (!pools.IsEmpty && !backends.IsEmpty)
+        {
+            // Plain backends beside pools form the pool "default", first in line.
+            if (pools.Any(pool => pool.Id == PoolDefinition.DefaultId))
+            {
+                node.Errors.Add($"{node.Path}.pools", $"pool id '{PoolDefinition.DefaultId}' is taken by the service's own backends list; rename the pool");
+            }
+            pools = pools.Insert(0, new PoolDefinition(PoolDefinition.DefaultId, backends, [], null, settings));
+        }
+        ImmutableArray<BackendDefinition> all = pools.IsEmpty ? backends : [.. pools.SelectMany(pool => pool.Backends)];
+        if (all.IsEmpty)
         {
             node.Errors.Warn($"service {name} ({hostname ?? "catch-all"}) has no backends: its requests get 503 until backends are added");
         }
-        var settings = SettingsReader.Read(node, defaults, ServiceSettings.Default);
-        return new ServiceDefinition(name, hostname, backends, pools, settings);
+        return new ServiceDefinition(name, hostname, all, pools, settings);
     }
 
     /// <summary>A name usable in actor paths and metrics, derived from the hostname when not given.</summary>
@@ -55,11 +66,11 @@ internal static class ServiceReader
         return valid ? host : node.Fail<string>($"is not a valid hostname or *.wildcard: '{text}'");
     }
 
-    public static ImmutableArray<BackendDefinition> ReadBackends(ConfigNode node)
+    public static ImmutableArray<BackendDefinition> ReadBackends(ConfigNode node, HashSet<string>? ids = null)
     {
         if (!node.IsArray) return node.FailStruct<ImmutableArray<BackendDefinition>>("expected a list of backend URLs") ?? [];
         var result = ImmutableArray.CreateBuilder<BackendDefinition>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        ids ??= new HashSet<string>(StringComparer.Ordinal);
         foreach (var element in node.Elements())
         {
             if (ReadBackend(element) is not var (url, weight)) continue;
@@ -105,7 +116,7 @@ internal static class ServiceReader
         return uri;
     }
 
-    private static ImmutableArray<PoolDefinition> ReadPools(ConfigNode node)
+    private static ImmutableArray<PoolDefinition> ReadPools(ConfigNode node, HashSet<string> backendIds, ServiceSettings serviceSettings)
     {
         if (!node.IsArray) return node.FailStruct<ImmutableArray<PoolDefinition>>("expected a list of pools") ?? [];
         var pools = ImmutableArray.CreateBuilder<PoolDefinition>();
@@ -125,7 +136,7 @@ internal static class ServiceReader
                 continue;
             }
             if (!ids.Add(id)) element.Errors.Add($"{element.Path}.id", $"duplicate pool id '{id}'");
-            var backends = element.Child("backends") is { } b ? ReadBackends(b) : [];
+            var backends = element.Child("backends") is { } b ? ReadBackends(b, backendIds) : [];
             ImmutableArray<string> regions = [];
             string? fallback = null;
             if (element.Child("geo_steering") is { } geo)
@@ -135,9 +146,40 @@ internal static class ServiceReader
                 regions = geo.Child("regions") is { } r ? ReadRegions(r) : [];
                 fallback = geo.Child("fallback_pool")?.String();
             }
-            pools.Add(new PoolDefinition(id, backends, regions, fallback));
+            // A pool's own settings override the service's, key by key.
+            var settings = SettingsReader.Read(element, defaults: null, serviceSettings);
+            pools.Add(new PoolDefinition(id, backends, regions, fallback, settings));
         }
-        return pools.ToImmutable();
+        var result = pools.ToImmutable();
+        CheckFallbacks(result, node);
+        return result;
+    }
+
+    /// <summary>Every fallback_pool names a pool, and following them never comes back to where it started.</summary>
+    private static void CheckFallbacks(ImmutableArray<PoolDefinition> pools, ConfigNode node)
+    {
+        var byId = pools.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.First());
+        for (var i = 0; i < pools.Length; i++)
+        {
+            var path = $"{node.Path}[{i}].geo_steering.fallback_pool";
+            if (pools[i].FallbackPool is not { } fallback) continue;
+            if (!byId.ContainsKey(fallback))
+            {
+                node.Errors.Add(path, $"unknown pool '{fallback}' (pools: {string.Join(", ", byId.Keys)})");
+                continue;
+            }
+            var chain = new List<string> { pools[i].Id };
+            for (var next = fallback; next is not null && byId.TryGetValue(next, out var pool); next = pool.FallbackPool)
+            {
+                chain.Add(next);
+                if (next == pools[i].Id)
+                {
+                    node.Errors.Add(path, $"fallback pools form a cycle: {string.Join(" -> ", chain)}");
+                    break;
+                }
+                if (chain.Count > pools.Length + 1) break; // a cycle not through this pool: reported from its own pools
+            }
+        }
     }
 
     private static ImmutableArray<string> ReadRegions(ConfigNode node)

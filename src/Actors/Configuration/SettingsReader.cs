@@ -48,7 +48,9 @@ internal static class SettingsReader
                 new SessionAffinityOptions(
                     Type: affinity.GetRef("type", n => n.OneOf(SessionAffinityOptions.Types)) ?? d.LoadBalancer.SessionAffinity.Type,
                     CookieName: affinity.GetRef("cookie_name", n => n.Token()) ?? d.LoadBalancer.SessionAffinity.CookieName,
-                    HeaderName: affinity.GetRef("header_name", n => n.Token()) ?? d.LoadBalancer.SessionAffinity.HeaderName)),
+                    HeaderName: affinity.GetRef("header_name", n => n.Token()) ?? d.LoadBalancer.SessionAffinity.HeaderName,
+                    MaxAge: affinity.Get("max_age", n => n.Duration(seconds, TimeSpan.Zero, TimeSpan.FromDays(400))) ?? d.LoadBalancer.SessionAffinity.MaxAge,
+                    Secret: affinity.GetRef("secret", ReadSecret) ?? d.LoadBalancer.SessionAffinity.Secret)),
             SlowStart: layers.Get("slow_start_ms", n => n.Duration(ms, TimeSpan.Zero, TimeSpan.FromHours(1))) ?? d.SlowStart,
             RetryBufferBytes: layers.Get("retry_buffer_bytes", n => n.Int(0, 64 * 1024 * 1024)) ?? d.RetryBufferBytes,
             PanicThreshold: layers.Get("panic_threshold", n => n.Number(0, 100)) ?? d.PanicThreshold);
@@ -59,6 +61,12 @@ internal static class SettingsReader
         if (!node.IsArray) return node.FailStruct<ImmutableArray<int>>("expected a list of HTTP status codes such as [502, 503, 504]");
         var statuses = node.Elements().Select(e => e.Int(100, 599)).ToList();
         return statuses.All(s => s is not null) ? [.. statuses.Select(s => s!.Value)] : null;
+    }
+
+    private static string? ReadSecret(ConfigNode node)
+    {
+        var secret = node.String();
+        return secret is null || secret.Length >= 16 ? secret : node.Fail<string>("must be at least 16 characters long");
     }
 
     private static string? ReadPath(ConfigNode node)

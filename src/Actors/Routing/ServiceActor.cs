@@ -29,7 +29,7 @@ public sealed class ServiceActor : ReceiveActor
         var definition = slot.Definition;
         foreach (var backend in slot.Backends)
         {
-            var actor = Context.ActorOf(BackendActor.Props(backend, definition.Name, definition.Settings, prober, sampleInterval),
+            var actor = Context.ActorOf(BackendActor.Props(backend, definition.Name, definition.SettingsFor(backend.Definition), prober, sampleInterval),
                 ActorNames.Backend(backend.Definition.Id));
             // Attached before the child even starts: a failure reported now waits in its mailbox instead of being lost.
             backend.Attach(actor);
@@ -48,8 +48,7 @@ public sealed class ServiceActor : ReceiveActor
     private void Republish()
     {
         var previous = _slot.Current;
-        var next = RoutingSnapshot.From(_slot.Backends, _slot.Definition.Settings.PanicThreshold);
-        _slot.Publish(next);
+        var next = _slot.Refresh();
         if (next.Routable.IsEmpty && !previous.Routable.IsEmpty)
         {
             _log.Warning("service {0}: no backend is routable; each request tries the least recently failed backend", _slot.Definition.Name);

@@ -24,6 +24,9 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
 
     public BackendSnapshot Current => _current;
 
+    /// <summary>The session-affinity cookie value that names this backend (an HMAC; reveals nothing).</summary>
+    public string AffinityToken { get; init; } = "";
+
     /// <summary>Records how a request ended and tells the actor what it must decide on (failures, the end of a streak).</summary>
     public void Finish(Admission admission, OutcomeKind kind, int status, long elapsedTicks)
     {

@@ -14,13 +14,16 @@ public sealed class RoutingSnapshot
     private const int MaxCycleProbes = 64;
 
     private readonly int[] _sequence;
+    private readonly long[] _cumulative;
     private long _cursor = -1;
 
-    public RoutingSnapshot(ImmutableArray<BackendSlot> all, ImmutableArray<BackendSlot> routable, double panicThreshold = 0)
+    public RoutingSnapshot(ImmutableArray<BackendSlot> all, ImmutableArray<BackendSlot> routable, double panicThreshold = 0, PickAlgorithm algorithm = PickAlgorithm.RoundRobin)
     {
         All = all;
         Routable = routable;
-        _sequence = SmoothWeightedSequence.Build([.. routable.Select(s => s.Definition.Weight)]);
+        Algorithm = algorithm;
+        _sequence = algorithm == PickAlgorithm.RoundRobin ? SmoothWeightedSequence.Build([.. routable.Select(s => s.Definition.Weight)]) : [];
+        _cumulative = algorithm == PickAlgorithm.Random ? LoadAwarePicks.Cumulative(routable) : [];
         // Envoy's panic mode: when too few backends look healthy, health checks are more likely wrong than the backends.
         Panic = all.Length > 0 && routable.Length > 0 && routable.Length * 100.0 < panicThreshold * all.Length;
     }
@@ -32,30 +35,62 @@ public sealed class RoutingSnapshot
 
     public bool Panic { get; }
 
+    public PickAlgorithm Algorithm { get; }
+
     /// <summary>
     /// The next backend to try, skipping those in <paramref name="tried"/> and those whose gate refuses.
     /// When no routable backend admits the request, the least recently failed backend whose breaker is
     /// not open is tried anyway (active health checks can be wrong; an open breaker saw real traffic
     /// fail). Null when there is nothing left to try.
     /// </summary>
-    public BackendSlot? Pick(out Admission admission, IReadOnlyList<BackendSlot>? tried = null)
+    public BackendSlot? Pick(out Admission admission, IReadOnlyList<BackendSlot>? tried = null) =>
+        PickRoutable(out admission, tried) ?? LastResort(out admission, tried);
+
+    /// <summary>The algorithm's choice among the routable backends, or null when none admits the request.</summary>
+    public BackendSlot? PickRoutable(out Admission admission, IReadOnlyList<BackendSlot>? tried = null)
     {
         var now = Environment.TickCount64;
         var step = Interlocked.Increment(ref _cursor);
         if (Panic) return PickAny(All, step, tried, out admission);
 
-        var sequence = _sequence;
-        var probes = Math.Min(sequence.Length, MaxCycleProbes);
-        for (var i = 0; i < probes; i++)
+        if (Algorithm == PickAlgorithm.RoundRobin)
         {
-            var slot = Routable[sequence[(int)((ulong)(step + i) % (ulong)sequence.Length)]];
-            if (Admits(slot, tried, now, out admission)) return slot;
+            var sequence = _sequence;
+            var probes = Math.Min(sequence.Length, MaxCycleProbes);
+            for (var i = 0; i < probes; i++)
+            {
+                var slot = Routable[sequence[(int)((ulong)(step + i) % (ulong)sequence.Length)]];
+                if (Admits(slot, tried, now, out admission)) return slot;
+            }
+            if (sequence.Length <= MaxCycleProbes)
+            {
+                admission = Admission.Rejected;
+                return null;
+            }
         }
-        for (var i = 0; sequence.Length > MaxCycleProbes && i < Routable.Length; i++)
+        else
+        {
+            var first = Algorithm switch
+            {
+                PickAlgorithm.LeastOutstandingRequests => LoadAwarePicks.LeastOutstanding(Routable, step, tried),
+                PickAlgorithm.PowerOfTwoChoices => LoadAwarePicks.TwoChoices(Routable, tried),
+                _ => LoadAwarePicks.WeightedRandom(Routable, _cumulative, tried),
+            };
+            if (first is not null && Admits(first, tried, now, out admission)) return first;
+        }
+        // The first choice refused (tried, tripped, held by Retry-After): the next one that admits.
+        for (var i = 0; i < Routable.Length; i++)
         {
             var slot = Routable[(int)((ulong)(step + i) % (ulong)Routable.Length)];
             if (Admits(slot, tried, now, out admission)) return slot;
         }
+        admission = Admission.Rejected;
+        return null;
+    }
+
+    /// <summary>When no routable backend admits the request: the least recently failed one whose breaker is not open.</summary>
+    public BackendSlot? LastResort(out Admission admission, IReadOnlyList<BackendSlot>? tried = null)
+    {
         admission = Admission.Admitted;
         return LeastRecentlyFailed(tried);
     }
@@ -89,7 +124,7 @@ public sealed class RoutingSnapshot
         return best;
     }
 
-    private static bool Tried(BackendSlot slot, IReadOnlyList<BackendSlot>? tried)
+    internal static bool Tried(BackendSlot slot, IReadOnlyList<BackendSlot>? tried)
     {
         if (tried is null) return false;
         for (var i = 0; i < tried.Count; i++)
@@ -99,6 +134,6 @@ public sealed class RoutingSnapshot
         return false;
     }
 
-    public static RoutingSnapshot From(ImmutableArray<BackendSlot> all, double panicThreshold = 0) =>
-        new(all, [.. all.Where(s => s.Current.Routable)], panicThreshold);
+    public static RoutingSnapshot From(ImmutableArray<BackendSlot> all, double panicThreshold = 0, PickAlgorithm algorithm = PickAlgorithm.RoundRobin) =>
+        new(all, [.. all.Where(s => s.Current.Routable)], panicThreshold, algorithm);
 }

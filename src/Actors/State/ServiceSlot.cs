@@ -1,27 +1,55 @@
 using System.Collections.Immutable;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Routing;
 
 namespace FlowBalance.Actors.State;
 
-/// <summary>One per service: the request path reads <see cref="Current"/>; only the service's router actor publishes.</summary>
+/// <summary>
+/// One per service: the request path reads <see cref="Current"/> (every backend) and
+/// <see cref="Routing"/> (pools, affinity); only the service's router actor publishes them.
+/// </summary>
 public sealed class ServiceSlot
 {
     private volatile RoutingSnapshot _current;
+    private volatile ServiceRouting _routing;
 
     public ServiceSlot(ServiceDefinition definition)
     {
         Definition = definition;
-        _current = RoutingSnapshot.From(
-            [.. definition.Backends.Select(b => new BackendSlot(b, definition.Settings.CircuitBreaker))], definition.Settings.PanicThreshold);
+        var secret = definition.Settings.LoadBalancer.SessionAffinity.Secret;
+        ImmutableArray<BackendSlot> backends = [.. definition.Backends.Select(b => new BackendSlot(b, definition.SettingsFor(b).CircuitBreaker)
+        {
+            AffinityToken = AffinityTokens.For(secret, definition.Name, b.Id),
+        })];
+        _current = RoutingSnapshot.From(backends, definition.Settings.PanicThreshold, Algorithm);
+        _routing = ServiceRouting.Build(definition, backends, previous: null);
     }
 
     public ServiceDefinition Definition { get; }
 
+    public PickAlgorithm Algorithm => PickAlgorithms.Parse(Definition.Settings.LoadBalancer.Algorithm);
+
     public RetryBudget Retries { get; } = new();
 
+    /// <summary>Every backend of the service (all pools): for status, and to know when every backend was tried.</summary>
     public RoutingSnapshot Current => _current;
 
+    public ServiceRouting Routing => _routing;
+
     public ImmutableArray<BackendSlot> Backends => _current.All;
+
+    /// <summary>The backend for a request (see <see cref="ServiceRouting.Pick"/>).</summary>
+    public BackendSlot? Pick(in RouteKey key, out Admission admission, IReadOnlyList<BackendSlot>? tried = null) =>
+        _routing.Pick(key, out admission, tried);
+
+    /// <summary>Rebuilds both views from the backends' current states; called by the router actor only.</summary>
+    internal RoutingSnapshot Refresh()
+    {
+        var next = RoutingSnapshot.From(Backends, Definition.Settings.PanicThreshold, Algorithm);
+        _routing = ServiceRouting.Build(Definition, Backends, _routing);
+        _current = next;
+        return next;
+    }
 
     internal void Publish(RoutingSnapshot next) => _current = next;
 }

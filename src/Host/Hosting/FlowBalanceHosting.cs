@@ -5,6 +5,7 @@ using FlowBalance.Actors.Hosting;
 using FlowBalance.Actors.State;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Host.Proxy;
+using FlowBalance.Host.Steering;
 using AkkaConfig = Akka.Configuration.Config;
 
 namespace FlowBalance.Host.Hosting;
@@ -33,6 +34,8 @@ public static class FlowBalanceHosting
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ForwarderClients>();
+        builder.Services.AddSingleton(new GeoLocator(options.Geo));
+        builder.Services.AddSingleton<RouteKeys>();
         builder.Services.AddSingleton<PluginSetStore>();
         builder.Services.AddSingleton<PluginManager>();
         builder.Services.AddSingleton<ProxyMiddleware>();

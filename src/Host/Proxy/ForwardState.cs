@@ -35,6 +35,9 @@ public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool body
 
     public long DeadlineMs { get; } = deadlineMs;
 
+    /// <summary>The request's region and affinity key, kept for retries.</summary>
+    public RouteKey Key { get; init; }
+
     /// <summary>The plugins that apply to this request (usually none: an empty array).</summary>
     public ActivePlugin[] Plugins { get; init; } = [];
 

@@ -1,4 +1,5 @@
 using FlowBalance.Host.Plugins;
+using FlowBalance.Host.Steering;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace FlowBalance.Host.Proxy;
@@ -41,9 +42,10 @@ public sealed class ForwardingTransformer : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        if (proxyResponse is not null && httpContext.Features.Get<ForwardState>() is { } state)
+        var state = proxyResponse is null ? null : httpContext.Features.Get<ForwardState>();
+        if (state is not null)
         {
-            var status = (int)proxyResponse.StatusCode;
+            var status = (int)proxyResponse!.StatusCode;
             if (status is 503 or 429 && RetryAfter(proxyResponse) is { } wait)
             {
                 state.Backend.Gate.HoldUntil(Environment.TickCount64 + (long)wait.TotalMilliseconds); // honoured for this backend
@@ -57,12 +59,14 @@ public sealed class ForwardingTransformer : HttpTransformer
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         // The backend may send its own id; the client sees the one the balancer logged.
         httpContext.Response.Headers[RequestIds.Header] = httpContext.Request.Headers[RequestIds.Header];
-        if (result && proxyResponse is not null && httpContext.Features.Get<ForwardState>() is { Plugins.Length: > 0 } withPlugins)
+        if (!result || state is null) return result;
+        AffinityCookie.SetIfChanged(httpContext, state.Service.Definition.Settings.LoadBalancer.SessionAffinity, state.Key, state.Backend);
+        if (state.Plugins.Length > 0)
         {
-            withPlugins.FailedPlugin = await PluginHooks.ResponseAsync(httpContext, withPlugins.Plugins, withPlugins.Decision);
-            if (withPlugins.FailedPlugin is not null) return false; // the proxy loop answers 500 instead
+            state.FailedPlugin = await PluginHooks.ResponseAsync(httpContext, state.Plugins, state.Decision);
+            if (state.FailedPlugin is not null) return false; // the proxy loop answers 500 instead
         }
-        return result;
+        return true;
     }
 
     /// <summary>The backend's Retry-After, capped at five minutes.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FlowBalance.Actors.State;
 using FlowBalance.Host.Plugins;
+using FlowBalance.Host.Steering;
 using FlowBalance.Plugins.Abstractions;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
@@ -13,7 +14,8 @@ namespace FlowBalance.Host.Proxy;
 /// backend here, in one loop, while the request is still replayable and the response has not started.
 /// Plugins (if any apply to the service) run around it. Never asks an actor.
 /// </summary>
-public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, ForwarderClients clients, ILogger<ProxyMiddleware> log)
+public sealed partial class ProxyMiddleware(
+    IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, RouteKeys keys, ForwarderClients clients, ILogger<ProxyMiddleware> log)
 {
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
@@ -45,7 +47,8 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
     /// <summary>Picks a backend and forwards, with retries; returns the request's state (null when no backend could be picked).</summary>
     private async Task<ForwardState?> ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain)
     {
-        var backend = service.Current.Pick(out var admission);
+        var key = keys.For(context, service);
+        var backend = service.Pick(key, out var admission);
         if (backend is null)
         {
             await AllBackendsDown(context, service);
@@ -56,6 +59,7 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
         var state = new ForwardState(service, Environment.TickCount64 + (long)settings.RequestTimeout.TotalMilliseconds, PrepareReplay(context, settings.RetryBufferBytes))
         {
             Plugins = chain,
+            Key = key,
         };
         context.Features.Set(state);
         service.Retries.RequestStarted();
@@ -101,7 +105,7 @@ public sealed partial class ProxyMiddleware(IHttpForwarder forwarder, RoutingTab
             var wait = RetryRules.Backoff(state.Attempts, immediate);
             if (wait > TimeSpan.Zero && !await Wait(wait, context.RequestAborted)) return; // the client left
 
-            var next = state.Service.Current.Pick(out admission, state.Tried);
+            var next = state.Service.Pick(state.Key, out admission, state.Tried);
             if (next is null)
             {
                 if (!context.Response.HasStarted) await AllBackendsDown(context, state.Service);

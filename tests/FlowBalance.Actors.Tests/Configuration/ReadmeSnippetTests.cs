@@ -166,9 +166,9 @@ public sealed class ReadmeSnippetTests
     }
 
     [Fact]
-    public void Geo_pools_snippet_is_parsed()
+    public void Geo_pools_snippet_alone_is_refused_naming_the_fallback_pool_it_lacks()
     {
-        var options = ConfigText.Load("""
+        var errors = ConfigText.Errors("""
             flowbalance {
               "pools": [{
                 "id": "us-pool",
@@ -180,10 +180,34 @@ public sealed class ReadmeSnippetTests
             }
             """);
 
-        var pool = Assert.Single(Assert.Single(options.Services).Pools);
+        Assert.Equal(["flowbalance.pools[0].geo_steering.fallback_pool (line 6): unknown pool 'global-pool' (pools: us-pool)"], errors);
+    }
+
+    [Fact]
+    public void Geo_pools_snippet_with_its_fallback_pool_steers_US_and_CA_and_falls_back_to_global()
+    {
+        var options = ConfigText.Load("""
+            flowbalance {
+              "pools": [{
+                "id": "us-pool",
+                "backends": ["https://us1.myapp.com"],
+                "geo_steering": {
+                  "regions": ["US", "CA"],
+                  "fallback_pool": "global-pool"
+                }
+              }, {
+                "id": "global-pool",
+                "backends": ["https://global1.myapp.com"]
+              }]
+            }
+            """);
+
+        var service = Assert.Single(options.Services);
+        var pool = service.Pools[0];
         Assert.Equal("us-pool", pool.Id);
         Assert.Equal(["US", "CA"], pool.Regions.ToArray());
         Assert.Equal("global-pool", pool.FallbackPool);
+        Assert.Equal(["us1.myapp.com-443", "global1.myapp.com-443"], service.Backends.Select(b => b.Id).ToArray());
     }
 
     [Fact]

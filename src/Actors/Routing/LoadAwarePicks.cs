@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using FlowBalance.Actors.State;
+
+namespace FlowBalance.Actors.Routing;
+
+/// <summary>
+/// The first choice of the load-aware and random algorithms, over lock-free reads of each
+/// backend's in-flight counter (no locks, no allocation). The caller admits the choice through the
+/// backend's gate and falls back to a scan when it refuses.
+/// </summary>
+internal static class LoadAwarePicks
+{
+    /// <summary>Least in-flight requests per weight; the scan starts at a rotating offset so ties spread evenly.</summary>
+    public static BackendSlot? LeastOutstanding(ImmutableArray<BackendSlot> routable, long step, IReadOnlyList<BackendSlot>? tried)
+    {
+        BackendSlot? best = null;
+        long bestInFlight = 0;
+        var n = routable.Length;
+        for (var i = 0; i < n; i++)
+        {
+            var slot = routable[(int)((ulong)(step + i) % (ulong)n)];
+            if (RoutingSnapshot.Tried(slot, tried)) continue;
+            var inFlight = slot.Counters.InFlight;
+            // inFlight / weight < bestInFlight / bestWeight, without dividing
+            if (best is null || inFlight * best.Definition.Weight < bestInFlight * slot.Definition.Weight)
+            {
+                best = slot;
+                bestInFlight = inFlight;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Two distinct random backends; the less loaded (in-flight per weight) wins, ties go to the lower latency.</summary>
+    public static BackendSlot? TwoChoices(ImmutableArray<BackendSlot> routable, IReadOnlyList<BackendSlot>? tried)
+    {
+        var n = routable.Length;
+        if (n == 0) return null;
+        if (n == 1) return RoutingSnapshot.Tried(routable[0], tried) ? null : routable[0];
+        var i = System.Random.Shared.Next(n);
+        var j = System.Random.Shared.Next(n - 1);
+        if (j >= i) j++;
+        var a = routable[i];
+        var b = routable[j];
+        if (RoutingSnapshot.Tried(a, tried)) return RoutingSnapshot.Tried(b, tried) ? null : b;
+        if (RoutingSnapshot.Tried(b, tried)) return a;
+        var loadA = a.Counters.InFlight * b.Definition.Weight;
+        var loadB = b.Counters.InFlight * a.Definition.Weight;
+        if (loadA != loadB) return loadA < loadB ? a : b;
+        return a.Current.LatencyEwmaMs <= b.Current.LatencyEwmaMs ? a : b;
+    }
+
+    /// <summary>Weighted random: a binary search over the cumulative weights.</summary>
+    public static BackendSlot? WeightedRandom(ImmutableArray<BackendSlot> routable, long[] cumulative, IReadOnlyList<BackendSlot>? tried)
+    {
+        if (cumulative.Length == 0) return null;
+        var ticket = System.Random.Shared.NextInt64(cumulative[^1]);
+        var index = Array.BinarySearch(cumulative, ticket + 1);
+        if (index < 0) index = ~index;
+        var slot = routable[index];
+        return RoutingSnapshot.Tried(slot, tried) ? null : slot;
+    }
+
+    public static long[] Cumulative(ImmutableArray<BackendSlot> routable)
+    {
+        var sums = new long[routable.Length];
+        long total = 0;
+        for (var i = 0; i < sums.Length; i++) sums[i] = total += routable[i].Definition.Weight;
+        return sums;
+    }
+}
