@@ -43,6 +43,9 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>When not 0, every non-health request is answered with this status.</summary>
     public int FailWith { get; set; }
 
+    /// <summary>Milliseconds every request waits before being answered (a slow backend).</summary>
+    public int DelayMs { get; set; }
+
     /// <summary>When not 0, failing answers carry this Retry-After (seconds).</summary>
     public int RetryAfterSeconds { get; set; }
 
@@ -86,6 +89,7 @@ public sealed class TestBackend : IAsyncDisposable
                 return;
             }
             Interlocked.Increment(ref self!._requests);
+            if (self.DelayMs > 0) await Task.Delay(self.DelayMs, context.RequestAborted);
             if (self.FailWith != 0)
             {
                 if (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method)) await HashUpload(context.Request, self);
