@@ -11,9 +11,9 @@ namespace FlowBalance.Actors.Routing;
 /// </summary>
 public sealed class HashRing
 {
-    private const int PointsPerWeightUnit = 100;
-    private const int MaxPointsPerBackend = 2_000;
-    private const int MaxPoints = 400_000;
+    private const int PointsPerWeightUnit = 256;
+    private const int MaxPointsPerBackend = 8_192;
+    private const int MaxPoints = 500_000;
 
     private readonly ulong[] _points;
     private readonly int[] _owners;
