@@ -27,4 +27,12 @@ public sealed record CircuitBreakerOptions(
         FailureStatuses: [502, 503, 504]);
 
     public bool IsFailureStatus(int status) => FailureStatuses.Contains(status);
+
+    // By value (ImmutableArray compares by reference), so a reload can tell a changed setting from an unchanged one.
+    public bool Equals(CircuitBreakerOptions? other) =>
+        other is not null && FailureThreshold == other.FailureThreshold && RecoveryTimeout == other.RecoveryTimeout
+        && ErrorRateThreshold.Equals(other.ErrorRateThreshold) && ErrorRateWindow == other.ErrorRateWindow
+        && ErrorRateMinRequests == other.ErrorRateMinRequests && FailureStatuses.SequenceEqual(other.FailureStatuses);
+
+    public override int GetHashCode() => HashCode.Combine(FailureThreshold, RecoveryTimeout, ErrorRateThreshold, FailureStatuses.Length);
 }

@@ -19,6 +19,14 @@ public sealed record ServiceDefinition(
 
     public string DisplayHost => Hostname ?? "* (catch-all)";
 
+    /// <summary>Whether <paramref name="other"/> routes exactly like this (a reload leaves such a service untouched).</summary>
+    public bool SameAs(ServiceDefinition other) =>
+        Name == other.Name && Hostname == other.Hostname && Settings == other.Settings
+        && Backends.SequenceEqual(other.Backends)
+        && Pools.Length == other.Pools.Length
+        && Pools.Zip(other.Pools).All(p => p.First.Id == p.Second.Id && p.First.FallbackPool == p.Second.FallbackPool
+            && p.First.Settings == p.Second.Settings && p.First.Regions.SequenceEqual(p.Second.Regions) && p.First.Backends.SequenceEqual(p.Second.Backends));
+
     /// <summary>The settings a backend runs with: its pool's (which default to the service's).</summary>
     public ServiceSettings SettingsFor(BackendDefinition backend)
     {

@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Event;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Health;
 using FlowBalance.Actors.State;
@@ -6,38 +8,132 @@ using FlowBalance.Actors.State;
 namespace FlowBalance.Actors.Routing;
 
 /// <summary>
-/// Creates one ServiceActor per configured service and publishes the routing table (host → service
-/// slot) that the request path reads. The table is published before this actor handles any message,
-/// so the host can start listening as soon as <see cref="RoutingTableStore.Ready"/> completes.
+/// Owns the set of services: creates one ServiceActor per service and publishes the routing table
+/// (host → service slot) the request path reads. A new configuration is applied as a diff:
+/// unchanged services are untouched, changed ones move to a new slot that keeps their unchanged
+/// backends, added ones start, removed ones drain. The new table is published only once every
+/// touched service has actors for its backends, so no request reaches a backend nobody watches.
 /// </summary>
-public sealed class ConfigActor : ReceiveActor
+public sealed class ConfigActor : ReceiveActor, IWithStash
 {
+    // Protocol
+    public sealed record ApplyConfig(FlowBalanceOptions Options); // -> ConfigApplied
+    public sealed record ConfigApplied(ImmutableArray<string> Changes);
+
     private readonly RoutingTableStore _store;
-    private readonly FlowBalanceOptions _options;
     private readonly TimeSpan _sampleInterval;
     private readonly IHealthProber _prober;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private Dictionary<string, (ServiceSlot Slot, IActorRef Actor)> _services = new(StringComparer.Ordinal);
+    private Pending? _pending;
 
     public ConfigActor(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval)
     {
         _prober = prober;
         _store = store;
-        _options = options;
         _sampleInterval = sampleInterval;
+        Become(Idle);
+        Apply(options, replyTo: null);
     }
+
+    public IStash Stash { get; set; } = null!;
 
     public static Props Props(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval) =>
         Akka.Actor.Props.Create(() => new ConfigActor(store, options, prober, sampleInterval));
 
-    protected override void PreStart()
-    {
-        var slots = _options.Services.Select(s => new ServiceSlot(s)).ToList();
-        foreach (var slot in slots)
-        {
-            Context.ActorOf(ServiceActor.Props(slot, _prober, _sampleInterval), ActorNames.Service(slot.Definition.Name));
-        }
-        _store.Publish(new RoutingTable(slots));
-    }
-
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), decider: Decider.From(Directive.Restart));
+
+    private void Idle()
+    {
+        Receive<ApplyConfig>(apply => Apply(apply.Options, Sender));
+        Receive<ServiceActor.Ready>(_ => { }); // a restarted service announcing itself
+    }
+
+    /// <summary>Waiting for touched services to be ready; further reloads wait their turn.</summary>
+    private void Applying()
+    {
+        Receive<ServiceActor.Ready>(_ =>
+        {
+            if (--_pending!.Waiting == 0) Publish();
+        });
+        Receive<ApplyConfig>(_ => Stash.Stash());
+    }
+
+    private void Apply(FlowBalanceOptions options, IActorRef? replyTo)
+    {
+        var changes = new List<string>();
+        var next = new Dictionary<string, (ServiceSlot Slot, IActorRef Actor)>(StringComparer.Ordinal);
+        var waiting = 0;
+        foreach (var definition in options.Services)
+        {
+            if (_services.TryGetValue(definition.Name, out var running))
+            {
+                if (running.Slot.Definition.SameAs(definition))
+                {
+                    next[definition.Name] = running;
+                    continue;
+                }
+                var slot = new ServiceSlot(definition, running.Slot);
+                running.Actor.Tell(new ServiceActor.UpdateService(slot));
+                next[definition.Name] = (slot, running.Actor);
+                changes.Add(Describe(running.Slot, slot));
+            }
+            else
+            {
+                var slot = new ServiceSlot(definition);
+                var actor = Context.ActorOf(ServiceActor.Props(slot, _prober, _sampleInterval), ActorNames.Service(definition.Name) + Suffix(definition.Name));
+                next[definition.Name] = (slot, actor);
+                changes.Add($"service {definition.Name} added ({definition.Backends.Length} backends)");
+            }
+            waiting++;
+        }
+        foreach (var (name, removed) in _services.Where(s => !next.ContainsKey(s.Key)))
+        {
+            removed.Actor.Tell(ServiceActor.Retire.Instance);
+            changes.Add($"service {name} removed; its in-flight requests finish");
+        }
+        _services = next;
+        _pending = new Pending(waiting, replyTo, [.. changes]);
+        if (waiting == 0) Publish();
+        else Become(Applying);
+    }
+
+    private void Publish()
+    {
+        _store.Publish(new RoutingTable(_services.Values.Select(s => s.Slot)));
+        var done = _pending!;
+        _pending = null;
+        done.ReplyTo?.Tell(new ConfigApplied(done.Changes));
+        Become(Idle);
+        Stash.UnstashAll();
+    }
+
+    /// <summary>A service removed and added again in quick succession may still be draining under its name.</summary>
+    private static string Suffix(string name) => Context.Child(ActorNames.Service(name)).IsNobody() ? "" : $"~{Guid.NewGuid():N}"[..9];
+
+    private static string Describe(ServiceSlot before, ServiceSlot after)
+    {
+        var old = before.Backends.ToDictionary(b => b.Definition.Id);
+        var now = after.Backends.ToDictionary(b => b.Definition.Id);
+        var parts = new List<string>();
+        foreach (var added in now.Keys.Where(id => !old.ContainsKey(id))) parts.Add($"+{now[added].Definition.Url}");
+        foreach (var removed in old.Keys.Where(id => !now.ContainsKey(id))) parts.Add($"-{old[removed].Definition.Url}");
+        foreach (var id in now.Keys.Where(old.ContainsKey))
+        {
+            if (!ReferenceEquals(old[id], now[id])) parts.Add($"~{now[id].Definition.Url} (replaced: URL or settings changed)");
+            else if (before.Definition.Backends.First(b => b.Id == id).Weight != now[id].Definition.Weight) parts.Add($"{now[id].Definition.Url} weight {now[id].Definition.Weight}");
+        }
+        if (parts.Count == 0) parts.Add("settings changed");
+        return $"service {after.Definition.Name}: {string.Join(", ", parts)}";
+    }
+
+    private sealed class Pending(int waiting, IActorRef? replyTo, ImmutableArray<string> changes)
+    {
+        public int Waiting { get; set; } = waiting;
+
+        public IActorRef? ReplyTo { get; } = replyTo;
+
+        public ImmutableArray<string> Changes { get; } = changes;
+    }
 }

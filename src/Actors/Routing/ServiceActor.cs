@@ -9,34 +9,56 @@ namespace FlowBalance.Actors.Routing;
 
 /// <summary>
 /// The router of one service and the supervisor of its BackendActors. Whenever a backend's
-/// routability changes it publishes a new immutable <see cref="RoutingSnapshot"/> to the slot the
-/// request path reads, and announces it on the event stream.
+/// routability changes it publishes a new immutable routing (snapshot + pools) to the slot the
+/// request path reads, and announces it on the event stream. On a config reload it moves to the
+/// service's new slot: kept backends keep their actors, new ones get actors, removed ones drain
+/// (their in-flight requests finish) and then stop.
 /// </summary>
-public sealed class ServiceActor : ReceiveActor
+public sealed class ServiceActor : ReceiveActor, IWithTimers
 {
     // Protocol
     public sealed record GetStatus { public static readonly GetStatus Instance = new(); } // -> ServiceStatus
     public sealed record ServiceStatus(string Name, string? Hostname, ImmutableArray<BackendSnapshot> Backends, int Routable);
+    public sealed record UpdateService(ServiceSlot Slot); // -> Ready once the new slot's backends have actors
+    public sealed record Retire { public static readonly Retire Instance = new(); } // drain everything, then stop
+    public sealed record Ready(string Service);
     // Events (event stream)
     public sealed record RoutingPublished(string Service, ImmutableArray<string> RoutableBackends);
+    // Internal
+    private sealed record DrainDue { public static readonly DrainDue Instance = new(); }
 
-    private readonly ServiceSlot _slot;
+    private static readonly TimeSpan DrainCheck = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxDrain = TimeSpan.FromMinutes(5);
+
+    private readonly IHealthProber _prober;
+    private readonly TimeSpan _sampleInterval;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<BackendSlot, IActorRef> _children = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<BackendSlot, (IActorRef Actor, long DeadlineMs)> _draining = new(ReferenceEqualityComparer.Instance);
+    private ServiceSlot _slot;
+    private int _generation;
+    private bool _retiring;
 
     public ServiceActor(ServiceSlot slot, IHealthProber prober, TimeSpan sampleInterval)
     {
         _slot = slot;
-        var definition = slot.Definition;
-        foreach (var backend in slot.Backends)
-        {
-            var actor = Context.ActorOf(BackendActor.Props(backend, definition.Name, definition.SettingsFor(backend.Definition), prober, sampleInterval),
-                ActorNames.Backend(backend.Definition.Id));
-            // Attached before the child even starts: a failure reported now waits in its mailbox instead of being lost.
-            backend.Attach(actor);
-        }
+        _prober = prober;
+        _sampleInterval = sampleInterval;
+        StartChildren();
+        Context.Parent.Tell(new Ready(slot.Definition.Name));
         Receive<BackendActor.RoutabilityChanged>(_ => Republish());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
+        Receive<UpdateService>(Update);
+        Receive<Retire>(_ =>
+        {
+            _retiring = true;
+            foreach (var backend in _children.Keys.ToList()) Drain(backend);
+            CheckDrains();
+        });
+        Receive<DrainDue>(_ => CheckDrains());
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ServiceSlot slot, IHealthProber prober, TimeSpan sampleInterval) =>
         Akka.Actor.Props.Create(() => new ServiceActor(slot, prober, sampleInterval));
@@ -45,8 +67,66 @@ public sealed class ServiceActor : ReceiveActor
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), decider: Decider.From(Directive.Restart));
 
+    private void StartChildren()
+    {
+        var definition = _slot.Definition;
+        foreach (var backend in _slot.Backends)
+        {
+            if (_children.ContainsKey(backend)) continue;
+            // A backend replaced on reload may still be draining under its name: the new actor gets a fresh one.
+            var name = ActorNames.Backend(backend.Definition.Id);
+            if (!Context.Child(name).IsNobody() || _draining.Keys.Any(d => d.Definition.Id == backend.Definition.Id)) name += $"~{++_generation}";
+            var actor = Context.ActorOf(BackendActor.Props(backend, definition.Name, definition.SettingsFor(backend.Definition), _prober, _sampleInterval), name);
+            // Attached before the child even starts: a failure reported now waits in its mailbox instead of being lost.
+            backend.Attach(actor);
+            _children[backend] = actor;
+        }
+    }
+
+    private void Update(UpdateService update)
+    {
+        var kept = update.Slot.Backends.ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var removed in _children.Keys.Where(b => !kept.Contains(b)).ToList()) Drain(removed);
+        _slot = update.Slot;
+        StartChildren();
+        Republish();
+        CheckDrains();
+        Sender.Tell(new Ready(_slot.Definition.Name));
+    }
+
+    /// <summary>Takes a backend out of the actor's care: no new requests reach it (it is not in the new slot); stopped once idle.</summary>
+    private void Drain(BackendSlot backend)
+    {
+        if (!_children.Remove(backend, out var actor)) return;
+        var deadline = Environment.TickCount64 + (long)Math.Min(MaxDrain.TotalMilliseconds, _slot.Definition.Settings.RequestTimeout.TotalMilliseconds);
+        _draining[backend] = (actor, deadline);
+        _log.Info("service {0}: backend {1} removed; draining {2} in-flight request(s)", _slot.Definition.Name, backend.Definition.Url, backend.Counters.InFlight);
+    }
+
+    private void CheckDrains()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (backend, (actor, deadline)) in _draining.ToList())
+        {
+            if (backend.Counters.InFlight > 0 && now < deadline) continue;
+            backend.Detach();
+            Context.Stop(actor);
+            _draining.Remove(backend);
+        }
+        if (_draining.Count == 0)
+        {
+            Timers.Cancel("drain");
+            if (_retiring) Context.Stop(Self);
+        }
+        else if (!Timers.IsTimerActive("drain"))
+        {
+            Timers.StartPeriodicTimer("drain", DrainDue.Instance, DrainCheck);
+        }
+    }
+
     private void Republish()
     {
+        if (_retiring) return;
         var previous = _slot.Current;
         var next = _slot.Refresh();
         if (next.Routable.IsEmpty && !previous.Routable.IsEmpty)

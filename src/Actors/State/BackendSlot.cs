@@ -13,8 +13,10 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
 {
     private volatile BackendSnapshot _current = BackendSnapshot.Initial(definition);
     private volatile IActorRef? _owner;
+    private volatile BackendDefinition _definition = definition;
 
-    public BackendDefinition Definition { get; } = definition;
+    /// <summary>Its URL and weight; a config reload may change the weight of a kept backend.</summary>
+    public BackendDefinition Definition => _definition;
 
     public CircuitBreakerOptions Breaker { get; } = breaker;
 
@@ -25,7 +27,7 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
     public BackendSnapshot Current => _current;
 
     /// <summary>The session-affinity cookie value that names this backend (an HMAC; reveals nothing).</summary>
-    public string AffinityToken { get; init; } = "";
+    public string AffinityToken { get; internal set; } = "";
 
     /// <summary>Records how a request ended and tells the actor what it must decide on (failures, the end of a streak).</summary>
     public void Finish(Admission admission, OutcomeKind kind, int status, long elapsedTicks)
@@ -52,4 +54,9 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
     internal void Publish(BackendSnapshot next) => _current = next;
 
     internal void Attach(IActorRef owner) => _owner = owner;
+
+    /// <summary>Stops telling the actor (it is being stopped): outcomes of the last in-flight requests are only counted.</summary>
+    internal void Detach() => _owner = null;
+
+    internal void Redefine(BackendDefinition definition) => _definition = definition;
 }

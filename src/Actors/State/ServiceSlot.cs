@@ -13,13 +13,15 @@ public sealed class ServiceSlot
     private volatile RoutingSnapshot _current;
     private volatile ServiceRouting _routing;
 
-    public ServiceSlot(ServiceDefinition definition)
+    public ServiceSlot(ServiceDefinition definition, ServiceSlot? previous = null)
     {
         Definition = definition;
         var secret = definition.Settings.LoadBalancer.SessionAffinity.Secret;
-        ImmutableArray<BackendSlot> backends = [.. definition.Backends.Select(b => new BackendSlot(b, definition.SettingsFor(b).CircuitBreaker)
+        ImmutableArray<BackendSlot> backends = [.. definition.Backends.Select(b =>
         {
-            AffinityToken = AffinityTokens.For(secret, definition.Name, b.Id),
+            var slot = Reusable(previous, definition, b) ?? new BackendSlot(b, definition.SettingsFor(b).CircuitBreaker);
+            slot.AffinityToken = AffinityTokens.For(secret, definition.Name, b.Id);
+            return slot;
         })];
         _current = RoutingSnapshot.From(backends, definition.Settings.PanicThreshold, Algorithm);
         _routing = ServiceRouting.Build(definition, backends, previous: null);
@@ -37,6 +39,19 @@ public sealed class ServiceSlot
     public ServiceRouting Routing => _routing;
 
     public ImmutableArray<BackendSlot> Backends => _current.All;
+
+    /// <summary>
+    /// The running slot of <paramref name="backend"/> when a reload can keep it (and its actor, health
+    /// and breaker state): same id, same URL, same settings. A changed weight is applied to it.
+    /// </summary>
+    private static BackendSlot? Reusable(ServiceSlot? previous, ServiceDefinition definition, BackendDefinition backend)
+    {
+        var running = previous?.Backends.FirstOrDefault(s => s.Definition.Id == backend.Id);
+        if (running is null || running.Definition.Url != backend.Url
+            || previous!.Definition.SettingsFor(running.Definition) != definition.SettingsFor(backend)) return null;
+        if (running.Definition != backend) running.Redefine(backend);
+        return running;
+    }
 
     /// <summary>The backend for a request (see <see cref="ServiceRouting.Pick"/>).</summary>
     public BackendSlot? Pick(in RouteKey key, out Admission admission, IReadOnlyList<BackendSlot>? tried = null) =>

@@ -35,4 +35,65 @@ public sealed class ConfigActorTests : Akka.TestKit.Xunit2.TestKit
             await AwaitAssertAsync(async () => Assert.NotNull(await Sys.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(1))));
         }
     }
+
+    [Fact]
+    public async Task Applying_a_new_config_keeps_unchanged_backends_and_their_state_adds_new_ones_and_drains_removed_ones()
+    {
+        var store = new RoutingTableStore();
+        var config = Sys.ActorOf(ConfigActor.Props(store, Config(("a", 1), ("b", 1)), ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), ActorNames.Config);
+        await store.Ready.WaitAsync(RemainingOrDefault);
+        var before = store.Current.Services.Single();
+        var a = before.Backends[0];
+        var b = before.Backends[1];
+        a.Finish(Admission.Admitted, OutcomeKind.ConnectionError, 502, 0); // some state that must survive
+        b.Counters.RequestStarted(); // one request still in flight on the backend about to be removed
+        var bActor = await Sys.ActorSelection("/user/config/service-api.test/backend-127.0.0.1-9002").ResolveOne(RemainingOrDefault);
+        Watch(bActor);
+
+        var applied = await config.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(Config(("a", 3), ("c", 1))), RemainingOrDefault);
+
+        var after = store.Current.Services.Single();
+        Assert.NotSame(before, after);
+        Assert.Same(a, after.Backends[0]); // kept: same slot, same gate, same actor
+        Assert.Equal(1, a.Gate.Streak);
+        Assert.Equal(3, a.Definition.Weight); // new weight applied in place
+        Assert.Equal(["127.0.0.1-9001", "127.0.0.1-9003"], after.Backends.Select(s => s.Definition.Id));
+        Assert.Equal("service api.test: +http://127.0.0.1:9003/, -http://127.0.0.1:9002/, http://127.0.0.1:9001/ weight 3", Assert.Single(applied.Changes));
+        await Sys.ActorSelection("/user/config/service-api.test/backend-127.0.0.1-9003").ResolveOne(RemainingOrDefault);
+
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // b still has a request in flight: not stopped
+        b.Finish(Admission.Admitted, OutcomeKind.Response, 200, 0);
+        ExpectTerminated(bActor);
+    }
+
+    [Fact]
+    public async Task An_unchanged_config_changes_nothing_and_a_removed_service_stops_after_draining()
+    {
+        var store = new RoutingTableStore();
+        var options = Config(("a", 1));
+        var config = Sys.ActorOf(ConfigActor.Props(store, options, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), ActorNames.Config);
+        await store.Ready.WaitAsync(RemainingOrDefault);
+        var service = store.Current.Services.Single();
+        var serviceActor = await Sys.ActorSelection("/user/config/service-api.test").ResolveOne(RemainingOrDefault);
+        Watch(serviceActor);
+
+        var same = await config.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(Config(("a", 1))), RemainingOrDefault);
+        Assert.Empty(same.Changes);
+        Assert.Same(service, store.Current.Services.Single());
+
+        var other = ConfigText.Load("""flowbalance.services = [{ name = "web", hostname = "web.test", backends = ["http://127.0.0.1:9009"] }]""");
+        var removed = await config.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(other), RemainingOrDefault);
+
+        Assert.Equal(["service web added (1 backends)", "service api.test removed; its in-flight requests finish"], removed.Changes.ToArray());
+        Assert.Equal("web", store.Current.Services.Single().Definition.Name);
+        Assert.Null(store.Current.Match("api.test"));
+        ExpectTerminated(serviceActor);
+    }
+
+    private static FlowBalance.Actors.Configuration.FlowBalanceOptions Config(params (string Backend, int Weight)[] backends)
+    {
+        var ports = new Dictionary<string, int> { ["a"] = 9001, ["b"] = 9002, ["c"] = 9003 };
+        var list = string.Join(", ", backends.Select(b => $"{{ url = \"http://127.0.0.1:{ports[b.Backend]}\", weight = {b.Weight} }}"));
+        return ConfigText.Load($"flowbalance {{ hostname = \"api.test\", backends = [{list}] }}");
+    }
 }
