@@ -48,10 +48,11 @@ if (GeoLocator.Problem(options.Geo) is { } geoProblem)
 await using var demo = options.Services.IsEmpty && options.DemoBackends > 0
     ? await DemoBackends.StartAsync(options.DemoBackends, CancellationToken.None)
     : null;
-if (demo is not null) options = options.WithServices([demo.Service(options.DefaultSettings)]);
+var demoService = demo?.Service(options.DefaultSettings);
+if (demoService is not null) options = options.WithServices([demoService]);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-builder.AddFlowBalance(options, loaded.Hocon!);
+builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, commandLine.Listen, demoService));
 var app = builder.Build();
 app.UseFlowBalance();
 app.Lifetime.ApplicationStarted.Register(() =>

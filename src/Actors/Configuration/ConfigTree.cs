@@ -10,6 +10,11 @@ public sealed record ConfigTree(string Path, int? Line, string? Scalar, Immutabl
 {
     public bool IsObject => Scalar is null && List is null;
 
+    /// <summary>The value as one string (keys sorted), to tell whether a section changed between two loads.</summary>
+    public string Canonical() => Scalar is not null ? $"\"{Scalar}\""
+        : List is { } list ? $"[{string.Join(",", list.Select(v => $"\"{v}\""))}]"
+        : $"{{{string.Join(",", Children.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}:{c.Value.Canonical()}"))}}}";
+
     public static ConfigTree Empty(string path) => new(path, null, null, null, ImmutableDictionary<string, ConfigTree>.Empty);
 
     internal static ConfigTree From(ConfigNode node, Func<string, int?> lineOf)

@@ -13,7 +13,7 @@ namespace FlowBalance.Host.Hosting;
 /// <summary>Wires the balancer into the ASP.NET Core host: Kestrel, the actor system, YARP and the proxy middleware.</summary>
 public static class FlowBalanceHosting
 {
-    public static WebApplicationBuilder AddFlowBalance(this WebApplicationBuilder builder, FlowBalanceOptions options, AkkaConfig hocon)
+    public static WebApplicationBuilder AddFlowBalance(this WebApplicationBuilder builder, FlowBalanceOptions options, AkkaConfig hocon, ConfigSource source)
     {
         builder.WebHost.UseUrls(options.Listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -34,8 +34,8 @@ public static class FlowBalanceHosting
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ForwarderClients>();
-        builder.Services.AddSingleton(new GeoLocator(options.Geo));
-        builder.Services.AddSingleton<RouteKeys>();
+        builder.Services.AddSingleton(new RouteKeys(options.Geo));
+        builder.Services.AddSingleton(source);
         builder.Services.AddSingleton<PluginSetStore>();
         builder.Services.AddSingleton<PluginManager>();
         builder.Services.AddSingleton<ProxyMiddleware>();
@@ -54,6 +54,8 @@ public static class FlowBalanceHosting
         builder.Services.AddHostedService<RoutingReadyService>();
         // After routing is ready (plugins see the services), before Kestrel listens.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PluginManager>());
+        builder.Services.AddSingleton<ConfigReloader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         return builder;
     }
 

@@ -21,11 +21,12 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
     private readonly Dictionary<string, ActivePlugin> _active = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Folder → fingerprint that failed to load, so an unchanged broken folder is reported once.</summary>
     private readonly Dictionary<string, string> _failed = new(StringComparer.OrdinalIgnoreCase);
+    private FlowBalanceOptions _config = options;
     private FileSystemWatcher? _watcher;
     private Timer? _rescan;
     private Timer? _flush;
 
-    public string Directory => options.PluginsDirectory;
+    public string Directory => _config.PluginsDirectory;
 
     /// <summary>Folders that failed to load (and have not changed since), by name.</summary>
     public IReadOnlyList<string> FailedFolders
@@ -83,6 +84,40 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
         _watcher.EnableRaisingEvents = true;
     }
 
+    /// <summary>
+    /// A reloaded config: when the plugin sections changed, every running plugin builds its middleware
+    /// again from its new section (its assembly stays loaded; if it refuses the new settings, the
+    /// running middleware stays), and folders are rescanned for plugins switched on or off.
+    /// </summary>
+    public void Reconfigure(FlowBalanceOptions next)
+    {
+        lock (_gate)
+        {
+            var before = _config;
+            _config = next;
+            if (Fingerprint(before) == Fingerprint(next)) return;
+            foreach (var (name, running) in _active.ToList())
+            {
+                var pluginOptions = next.PluginFor(name);
+                if (!pluginOptions.Enabled) continue; // the rescan retires it
+                try
+                {
+                    _active[name] = Activate(running.Source, pluginOptions, unloadOnFailure: false);
+                    LogReconfigured(_log, name);
+                }
+                catch (PluginLoadException e)
+                {
+                    LogReconfigureFailed(_log, name, e.Message);
+                }
+            }
+            _failed.Clear(); // a folder that failed because of its settings gets another chance
+            Rescan(startup: false);
+        }
+    }
+
+    private static string Fingerprint(FlowBalanceOptions options) =>
+        string.Join('\n', options.Plugins.Select(p => $"{p.Name}|{p.Enabled}|{p.Order}|{string.Join(',', p.Services)}|{p.FailureMode}|{p.Settings.Canonical()}"));
+
     /// <summary>Brings the active set in line with the folders on disk, then publishes it.</summary>
     public void Rescan(bool startup)
     {
@@ -100,13 +135,16 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
             if (startup) ReportUnmatchedSections(folders);
             store.Publish(new PluginSet(_active.Values));
             // Unload after the swap: requests still in the old code keep the context alive until they finish.
-            foreach (var old in retired) old.Source.Dispose();
+            foreach (var old in retired)
+            {
+                if (_active.Values.All(a => !ReferenceEquals(a.Source, old.Source))) old.Source.Dispose();
+            }
         }
     }
 
     private void Refresh(PluginFolder folder, bool startup, List<ActivePlugin> retired)
     {
-        var pluginOptions = options.PluginFor(folder.Name);
+        var pluginOptions = _config.PluginFor(folder.Name);
         _active.TryGetValue(folder.Name, out var running);
         if (!pluginOptions.Enabled)
         {
@@ -149,7 +187,7 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
     }
 
     /// <summary>Lets the plugin build its middleware from its settings; a refused setting names its key and line.</summary>
-    private ActivePlugin Activate(LoadedPlugin loaded, PluginOptions pluginOptions)
+    private ActivePlugin Activate(LoadedPlugin loaded, PluginOptions pluginOptions, bool unloadOnFailure = true)
     {
         var settings = new PluginSettings(pluginOptions.Settings);
         var logger = loggers.CreateLogger($"FlowBalance.Plugins.{pluginOptions.Name}");
@@ -161,7 +199,7 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
         }
         catch (Exception e)
         {
-            loaded.Dispose();
+            if (unloadOnFailure) loaded.Dispose();
             throw e switch
             {
                 PluginLoadException => e,
@@ -173,7 +211,7 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
 
     private void ReportUnmatchedSections(IReadOnlyList<PluginFolder> folders)
     {
-        foreach (var section in options.Plugins.Where(p => folders.All(f => !f.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
+        foreach (var section in _config.Plugins.Where(p => folders.All(f => !f.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
         {
             LogNoFolder(_log, section.Settings.Path, section.Settings.Line, section.Name, Directory);
         }
@@ -189,6 +227,12 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
 
     [LoggerMessage(Level = LogLevel.Information, Message = "plugin '{Name}' reloaded: {Old} -> {New} from {Path}; in-flight requests finish on the old version")]
     private static partial void LogReloaded(ILogger logger, string name, string old, string @new, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "plugin '{Name}' reconfigured from the reloaded config")]
+    private static partial void LogReconfigured(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "plugin '{Name}' refused its new settings: {Reason}. It keeps running with the previous ones.")]
+    private static partial void LogReconfigureFailed(ILogger logger, string name, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "plugin '{Name}' removed; in-flight requests finish with it")]
     private static partial void LogRemoved(ILogger logger, string name);

@@ -9,10 +9,24 @@ namespace FlowBalance.Host.Steering;
 /// Reads what a request brings to routing: the client's region when the service steers by region,
 /// and its affinity key when the service has session affinity. Services with neither pay one branch.
 /// </summary>
-public sealed class RouteKeys(GeoLocator geo, FlowBalanceOptions options)
+public sealed class RouteKeys(GeoOptions initial) : IDisposable
 {
+    private volatile Steering _steering = new(new GeoLocator(initial), initial);
+
+    /// <summary>A reloaded <c>geo</c> / <c>trusted_proxies</c>: new requests use it; the old database closes.</summary>
+    public void Update(GeoOptions next)
+    {
+        if (GeoEquals(_steering.Options, next)) return;
+        var old = Interlocked.Exchange(ref _steering, new Steering(new GeoLocator(next), next));
+        // Requests that picked up the old database may still be reading it: close it once they are surely done.
+        _ = Task.Delay(TimeSpan.FromSeconds(30)).ContinueWith(_ => old.Geo.Dispose(), TaskScheduler.Default);
+    }
+
+    public void Dispose() => _steering.Geo.Dispose();
+
     public RouteKey For(HttpContext context, ServiceSlot service)
     {
+        var (geo, options) = _steering;
         var affinity = service.Definition.Settings.LoadBalancer.SessionAffinity;
         var usesGeo = service.Routing.UsesGeo;
         if (!usesGeo && affinity.Type == SessionAffinityOptions.None) return RouteKey.None;
@@ -21,7 +35,7 @@ public sealed class RouteKeys(GeoLocator geo, FlowBalanceOptions options)
         string? country = null, continent = null;
         if (usesGeo)
         {
-            client = ClientAddress.Of(context, options.Geo.TrustedProxies);
+            client = ClientAddress.Of(context, options.TrustedProxies);
             (country, continent) = geo.Locate(context, client);
         }
         switch (affinity.Type)
@@ -34,12 +48,17 @@ public sealed class RouteKeys(GeoLocator geo, FlowBalanceOptions options)
                     ? new RouteKey(country, continent, null, 0, false)
                     : new RouteKey(country, continent, null, StableHash.Of(header[0]), true);
             case SessionAffinityOptions.Ip:
-                client ??= ClientAddress.Of(context, options.Geo.TrustedProxies);
+                client ??= ClientAddress.Of(context, options.TrustedProxies);
                 return client is null ? new RouteKey(country, continent, null, 0, false) : new RouteKey(country, continent, null, Hash(client), true);
             default:
                 return new RouteKey(country, continent, null, 0, false);
         }
     }
+
+    private static bool GeoEquals(GeoOptions a, GeoOptions b) =>
+        a.CountryHeader == b.CountryHeader && a.Database == b.Database && a.TrustedProxies.SequenceEqual(b.TrustedProxies);
+
+    private sealed record Steering(GeoLocator Geo, GeoOptions Options);
 
     private static ulong Hash(IPAddress address)
     {

@@ -25,6 +25,11 @@ public sealed partial class BalancerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The config file the balancer runs on (rewrite it to test reloading).</summary>
+    public string ConfigFile => _configFile ?? throw new InvalidOperationException("started without a config file");
+
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }

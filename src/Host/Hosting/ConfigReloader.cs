@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Akka.Hosting;
+using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Routing;
+using FlowBalance.Host.Plugins;
+using FlowBalance.Host.Steering;
+
+namespace FlowBalance.Host.Hosting;
+
+/// <summary>
+/// Reloads the config file when it changes (and on SIGHUP). The new file is validated first: if it
+/// has errors they are logged as at startup and the running configuration stays. Otherwise it is
+/// applied as a diff by the ConfigActor (see there), then to steering and plugins. One reload at a time.
+/// </summary>
+public sealed partial class ConfigReloader(
+    ConfigSource source, FlowBalanceOptions initial, IRequiredActor<ConfigActor> configActor, RouteKeys keys, PluginManager plugins,
+    ILogger<ConfigReloader> log) : IHostedService, IDisposable
+{
+    /// <summary>Quiet time after the last file event: editors write a file in several steps.</summary>
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ApplyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private FlowBalanceOptions _running = initial;
+    private FileSystemWatcher? _watcher;
+    private PosixSignalRegistration? _sighup;
+    private Timer? _debounce;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(source.Path);
+        _debounce = new Timer(_ => _ = ReloadAsync("file changed"));
+        // The folder, filtered to the file: editors often replace a file (write a temp, rename over it).
+        _watcher = new FileSystemWatcher(Path.GetDirectoryName(full)!, Path.GetFileName(full))
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        FileSystemEventHandler changed = (_, _) => _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+        _watcher.Changed += changed;
+        _watcher.Created += changed;
+        _watcher.Renamed += (_, _) => _debounce.Change(Debounce, Timeout.InfiniteTimeSpan);
+        _watcher.EnableRaisingEvents = true;
+        _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true; // SIGHUP means "reload", not "terminate"
+            _ = ReloadAsync("SIGHUP");
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _sighup?.Dispose();
+        _debounce?.Dispose();
+    }
+
+    public async Task ReloadAsync(string reason)
+    {
+        await _oneAtATime.WaitAsync();
+        try
+        {
+            var path = Path.GetFullPath(source.Path);
+            var loaded = ConfigLoader.LoadFile(path, Environment.GetEnvironmentVariable(ConfigLoader.DefaultBackendsVariable));
+            var problems = loaded.Errors.Select(e => e.ToString()).ToList();
+            if (loaded.Options is { } parsed && GeoLocator.Problem(parsed.Geo) is { } geo) problems.Add($"flowbalance.geo.database: {geo}");
+            if (!loaded.Succeeded || problems.Count > 0)
+            {
+                LogRejected(log, path, reason, string.Concat(problems.Select(p => $"\n  {p}")));
+                return;
+            }
+            var next = loaded.Options! with { Listen = source.ListenOverride ?? loaded.Options!.Listen };
+            if (next.Services.IsEmpty && next.DemoBackends > 0 && source.DemoService is { } demo) next = next.WithServices([demo]);
+            if (next.Listen != _running.Listen) LogNeedsRestart(log, "listen", _running.Listen);
+            if (next.PluginsDirectory != _running.PluginsDirectory) LogNeedsRestart(log, "plugins_dir", _running.PluginsDirectory);
+
+            var applied = await configActor.ActorRef.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(next), ApplyTimeout);
+            keys.Update(next.Geo);
+            plugins.Reconfigure(next);
+            _running = next;
+            LogReloaded(log, path, reason, applied.Changes.IsEmpty ? "no routing change" : string.Join("; ", applied.Changes));
+        }
+        catch (Exception e) when (e is AskTimeoutException or IOException or InvalidOperationException)
+        {
+            LogFailed(log, reason, e.Message);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "configuration reloaded from {Path} ({Reason}): {Changes}")]
+    private static partial void LogReloaded(ILogger logger, string path, string reason, string changes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "configuration error in {Path} ({Reason}); the running configuration stays:{Problems}")]
+    private static partial void LogRejected(ILogger logger, string path, string reason, string problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Key} changed; it takes effect on restart (still {Running})")]
+    private static partial void LogNeedsRestart(ILogger logger, string key, string running);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "configuration reload ({Reason}) failed: {Message}; the running configuration stays")]
+    private static partial void LogFailed(ILogger logger, string reason, string message);
+}
