@@ -76,6 +76,42 @@ public sealed class ReloadTests(ITestOutputHelper output)
         Assert.Equal("new", await Get(client, "api.test"));
     }
 
+    [Fact]
+    public async Task DEFAULT_BACKENDS_stays_applied_and_plugin_settings_follow_the_file()
+    {
+        var backends = await TestBackend.StartManyAsync("env", "file");
+        await using var _ = new AsyncDisposables(backends);
+        using var plugins = new PluginsFolder();
+        plugins.Install(PluginsFolder.TestPluginOutput("Tagger"), "tagger");
+        string FileConfig(string tag) => $$"""
+            flowbalance {
+              services = [{ hostname = "file.test", backends = ["{{backends[1].Url}}"] }]
+              plugins_dir = {{plugins.Quoted}}
+              plugins.tagger.tag = "{{tag}}"
+            }
+            """;
+        await using var balancer = await BalancerProcess.StartAsync(FileConfig("one"), new Dictionary<string, string>
+        {
+            ["DEFAULT_BACKENDS"] = $$"""{"hostname": "env.test", "backends": ["{{backends[0].Url}}"]}""",
+        });
+        using var client = balancer.CreateClient();
+        Assert.Equal(("env", "one"), await GetTagged(client, "env.test"));
+
+        await File.WriteAllTextAsync(balancer.ConfigFile, FileConfig("two"));
+        await Eventually.True(async () => (await GetTagged(client, "file.test")).Tag == "two", "the plugin runs with its new settings");
+        Assert.Equal(("env", "two"), await GetTagged(client, "env.test")); // the variable's service survived the reload
+        Assert.Contains("plugin 'tagger' reconfigured", balancer.Output);
+    }
+
+    private static async Task<(string Backend, string? Tag)> GetTagged(HttpClient client, string host)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = host;
+        using var response = await client.SendAsync(request);
+        var tag = response.Headers.TryGetValues("X-Plugin-Tags", out var values) ? values.Single() : null;
+        return (await response.Content.ReadAsStringAsync(), tag);
+    }
+
     private static string Config(params (TestBackend Backend, int Weight)[] backends) => $$"""
         flowbalance {
           backends = [{{string.Join(", ", backends.Select(b => $"{{ url = \"{b.Backend.Url}\", weight = {b.Weight} }}"))}}]
