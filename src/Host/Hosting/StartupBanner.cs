@@ -16,7 +16,17 @@ public static class StartupBanner
         {
             text.AppendLine($"  service {service.Name} (host {service.DisplayHost}, {service.Settings.LoadBalancer.Algorithm}):");
             if (service.Backends.IsEmpty) text.AppendLine("    (no backends: requests get 503)");
-            foreach (var backend in service.Backends) text.AppendLine($"    {backend.Url} weight {backend.Weight}");
+            if (service.Pools.IsEmpty)
+            {
+                foreach (var backend in service.Backends) text.AppendLine($"    {backend.Url} weight {backend.Weight}");
+            }
+            foreach (var pool in service.Pools)
+            {
+                var steering = pool.HasGeoSteering ? $"regions {string.Join(", ", pool.Regions)}" : "default";
+                var fallback = pool.FallbackPool is { } f ? $", falls back to {f}" : "";
+                text.AppendLine($"    pool {pool.Id} ({steering}{fallback}, {pool.Settings.LoadBalancer.Algorithm}):");
+                foreach (var backend in pool.Backends) text.AppendLine($"      {backend.Url} weight {backend.Weight}");
+            }
         }
         foreach (var plugin in plugins.All)
         {
