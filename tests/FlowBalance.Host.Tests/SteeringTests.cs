@@ -78,7 +78,7 @@ public sealed class SteeringTests
         await using var _ = new AsyncDisposables(backends);
         await using var balancer = await BalancerProcess.StartAsync($$"""
             flowbalance {
-              backends = [{{string.Join(", ", backends.Select(b => $"\"{b.Url}\""))}}]
+              backends = {{TestBackend.HoconList(backends)}}
               load_balancer { session_affinity { type = "cookie", max_age = 3600 } }
             }
             """);
@@ -113,7 +113,7 @@ public sealed class SteeringTests
         await using var _ = new AsyncDisposables(backends);
         await using var balancer = await BalancerProcess.StartAsync($$"""
             flowbalance {
-              backends = [{{string.Join(", ", backends.Select(b => $"\"{b.Url}\""))}}]
+              backends = {{TestBackend.HoconList(backends)}}
               load_balancer { session_affinity { type = "header", header_name = "X-Session-Id" } }
             }
             """);
@@ -149,7 +149,7 @@ public sealed class SteeringTests
         backends[0].DelayMs = 200;
         await using var balancer = await BalancerProcess.StartAsync($$"""
             flowbalance {
-              backends = [{{string.Join(", ", backends.Select(b => $"\"{b.Url}\""))}}]
+              backends = {{TestBackend.HoconList(backends)}}
               load_balancer { algorithm = "{{algorithm}}" }
             }
             """);

@@ -115,6 +115,9 @@ public sealed class TestBackend : IAsyncDisposable
         return self;
     }
 
+    /// <summary>The backends' URLs as a HOCON list: <c>["http://127.0.0.1:1234/", …]</c>.</summary>
+    public static string HoconList(IEnumerable<TestBackend> backends) => $"[{string.Join(", ", backends.Select(b => $"\"{b.Url}\""))}]";
+
     public static async Task<TestBackend[]> StartManyAsync(params string[] names) =>
         await Task.WhenAll(names.Select(n => StartAsync(n)));
 
