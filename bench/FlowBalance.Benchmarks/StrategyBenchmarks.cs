@@ -18,6 +18,7 @@ public class StrategyBenchmarks
     private ServiceSlot _twoChoices = null!;
     private ServiceSlot _random = null!;
     private ServiceSlot _cookie = null!;
+    private ServiceSlot _hashed = null!;
     private ServiceSlot _geo = null!;
     private RouteKey _cookieKey;
     private RouteKey _hashKey;
@@ -34,6 +35,7 @@ public class StrategyBenchmarks
         _twoChoices = Service("power_of_two_choices");
         _random = Service("random");
         _cookie = Service("round_robin", SessionAffinityOptions.Cookie);
+        _hashed = Service("round_robin", SessionAffinityOptions.Header);
         _cookieKey = new RouteKey(null, null, _cookie.Backends[Backends / 2].AffinityToken, 0, false);
         _hashKey = new RouteKey(null, null, null, StableHash.Of("user-4711"), true);
         var flat = PickBenchmarks.Service(Backends, weighted: false).Definition;
@@ -67,7 +69,7 @@ public class StrategyBenchmarks
     public BackendSlot? AffinityCookie() => _cookie.Pick(_cookieKey, out _);
 
     [Benchmark]
-    public BackendSlot? AffinityHashOnRing() => _roundRobin.Pick(_hashKey, out _);
+    public BackendSlot? AffinityHashOnRing() => _hashed.Pick(_hashKey, out _);
 
     [Benchmark]
     public BackendSlot? GeoPool() => _geo.Pick(_geoKey, out _);

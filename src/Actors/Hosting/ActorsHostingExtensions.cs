@@ -16,6 +16,10 @@ public static class ActorsHostingExtensions
         this AkkaConfigurationBuilder builder, FlowBalanceOptions options, RoutingTableStore store, IHealthProber prober) =>
         builder.WithActors((system, registry) =>
         {
+            // Akka starts its timer thread lazily, and every caller that arrives while it starts blocks
+            // on Task.Wait(). A thousand BackendActors starting their timers at once then hold every
+            // thread-pool thread, and startup stalled for ~26 s (bench --scale). Start it here, once.
+            system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => { });
             var config = system.ActorOf(ConfigActor.Props(store, options, prober, SampleInterval), ActorNames.Config);
             registry.Register<ConfigActor>(config);
         });

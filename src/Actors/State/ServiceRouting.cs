@@ -66,7 +66,7 @@ public sealed class ServiceRouting
     {
         admission = Admission.Rejected;
         var ring = pool.Ring;
-        if (ring.Count == 0) return null;
+        if (ring is null || ring.Count == 0) return null;
         var start = ring.Start(hash);
         var now = Environment.TickCount64;
         for (var i = 0; i < Math.Min(ring.Count, MaxRingProbes); i++)
@@ -94,13 +94,15 @@ public sealed class ServiceRouting
             ? [new PoolDefinition(PoolDefinition.DefaultId, definition.Backends, [], null, definition.Settings)]
             : definition.Pools;
         var byId = backends.ToDictionary(b => b.Definition.Id, StringComparer.Ordinal);
+        var hashed = definition.Settings.LoadBalancer.SessionAffinity.Type is SessionAffinityOptions.Header or SessionAffinityOptions.Ip;
         var routings = ImmutableArray.CreateBuilder<PoolRouting>(pools.Length);
         for (var i = 0; i < pools.Length; i++)
         {
             var pool = pools[i];
             ImmutableArray<BackendSlot> members = [.. pool.Backends.Select(b => byId[b.Id])];
-            var ring = previous?.Pools.Length == pools.Length && previous.Pools[i].Ring.Backends.SequenceEqual(members)
-                ? previous.Pools[i].Ring
+            // Rings cost 256 points per backend: only services that hash a header or the client address get one.
+            var ring = !hashed ? null
+                : previous?.Pools.Length == pools.Length && previous.Pools[i].Ring is { } kept && kept.Backends.SequenceEqual(members) ? kept
                 : new HashRing(members);
             var snapshot = RoutingSnapshot.From(members, pool.Settings.PanicThreshold, PickAlgorithms.Parse(pool.Settings.LoadBalancer.Algorithm));
             routings.Add(new PoolRouting(pool, snapshot, ring, previous?.Pools.Length == pools.Length ? previous.Pools[i].Chain : Chain(pools, i)));
