@@ -4,14 +4,14 @@
 #   bench/run.sh                 throughput/latency/CPU/memory table (small and 16 KiB responses)
 #   bench/run.sh --failover      kill one backend mid-run under each proxy and count client errors
 #   bench/run.sh --scale         100 services x 10 backends: startup time, idle memory, health-check CPU
-#   options: --rounds N (3) --duration SECONDS (10) --connections N (64)
+#   options: --rounds N (3) --duration SECONDS (8) --connections N (64)
 #
 # Proxies run pinned to CPU 0; wrk and the nginx backends to CPU 1 (taskset). Needs wrk, haproxy,
 # nginx (Debian packages; installed when missing and running as root) and the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-ROUNDS=3 DURATION=10 CONNECTIONS=64 MODE=table
+ROUNDS=3 DURATION=8 CONNECTIONS=64 MODE=table
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
