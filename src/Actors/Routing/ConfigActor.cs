@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Event;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Health;
 using FlowBalance.Actors.State;
@@ -23,7 +22,6 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
     private readonly RoutingTableStore _store;
     private readonly TimeSpan _sampleInterval;
     private readonly IHealthProber _prober;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private Dictionary<string, (ServiceSlot Slot, IActorRef Actor)> _services = new(StringComparer.Ordinal);
     private Pending? _pending;
 

@@ -65,6 +65,4 @@ public sealed class ServiceSlot
         _current = next;
         return next;
     }
-
-    internal void Publish(RoutingSnapshot next) => _current = next;
 }
