@@ -26,7 +26,8 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
     private Timer? _rescan;
     private Timer? _flush;
 
-    public string Directory => _config.PluginsDirectory;
+    /// <summary>Fixed at startup: a changed plugins_dir takes effect on restart (the reloader says so).</summary>
+    public string Directory { get; } = options.PluginsDirectory;
 
     /// <summary>Folders that failed to load (and have not changed since), by name.</summary>
     public IReadOnlyList<string> FailedFolders
