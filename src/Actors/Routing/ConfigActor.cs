@@ -119,7 +119,7 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
         foreach (var removed in old.Keys.Where(id => !now.ContainsKey(id))) parts.Add($"-{old[removed].Definition.Url}");
         foreach (var id in now.Keys.Where(old.ContainsKey))
         {
-            if (!ReferenceEquals(old[id], now[id])) parts.Add($"~{now[id].Definition.Url} (replaced: URL or settings changed)");
+            if (!ReferenceEquals(old[id], now[id])) parts.Add($"~{now[id].Definition.Url} (replaced: URL, health-check or breaker settings changed)");
             else if (before.Definition.Backends.First(b => b.Id == id).Weight != now[id].Definition.Weight) parts.Add($"{now[id].Definition.Url} weight {now[id].Definition.Weight}");
         }
         if (parts.Count == 0) parts.Add("settings changed");

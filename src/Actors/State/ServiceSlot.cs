@@ -42,16 +42,20 @@ public sealed class ServiceSlot
 
     /// <summary>
     /// The running slot of <paramref name="backend"/> when a reload can keep it (and its actor, health
-    /// and breaker state): same id, same URL, same settings. A changed weight is applied to it.
+    /// and breaker state): same id, same URL, same health-check, breaker and slow-start settings. A changed weight is applied to it.
     /// </summary>
     private static BackendSlot? Reusable(ServiceSlot? previous, ServiceDefinition definition, BackendDefinition backend)
     {
         var running = previous?.Backends.FirstOrDefault(s => s.Definition.Id == backend.Id);
         if (running is null || running.Definition.Url != backend.Url
-            || previous!.Definition.SettingsFor(running.Definition) != definition.SettingsFor(backend)) return null;
+            || !SameBackendSettings(previous!.Definition.SettingsFor(running.Definition), definition.SettingsFor(backend))) return null;
         if (running.Definition != backend) running.Redefine(backend);
         return running;
     }
+
+    /// <summary>What a BackendActor runs with (health checks, breaker, slow start); other settings do not touch it.</summary>
+    private static bool SameBackendSettings(ServiceSettings a, ServiceSettings b) =>
+        a.ActiveHealthChecks == b.ActiveHealthChecks && a.CircuitBreaker == b.CircuitBreaker && a.SlowStart == b.SlowStart;
 
     /// <summary>The backend for a request (see <see cref="ServiceRouting.Pick"/>).</summary>
     public BackendSlot? Pick(in RouteKey key, out Admission admission, IReadOnlyList<BackendSlot>? tried = null) =>

@@ -77,7 +77,10 @@ public sealed partial class ConfigReloader(
                 return;
             }
             var next = loaded.Options! with { Listen = source.ListenOverride ?? loaded.Options!.Listen };
-            if (next.Services.IsEmpty && next.DemoBackends > 0 && source.DemoService is { } demo) next = next.WithServices([demo]);
+            if (next.Services.IsEmpty && next.DemoBackends > 0 && source.DemoService is { } demo)
+            {
+                next = next.WithServices([demo with { Settings = next.DefaultSettings }]); // the demo backends keep running; settings follow the file
+            }
             if (next.Listen != _running.Listen) LogNeedsRestart(log, "listen", _running.Listen);
             if (next.PluginsDirectory != _running.PluginsDirectory) LogNeedsRestart(log, "plugins_dir", _running.PluginsDirectory);
 

@@ -90,6 +90,26 @@ public sealed class ConfigActorTests : Akka.TestKit.Xunit2.TestKit
         ExpectTerminated(serviceActor);
     }
 
+    [Fact]
+    public async Task A_settings_change_that_does_not_concern_backends_keeps_them_and_a_breaker_change_replaces_them()
+    {
+        var store = new RoutingTableStore();
+        var config = Sys.ActorOf(ConfigActor.Props(store, Config(("a", 1)), ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), ActorNames.Config);
+        await store.Ready.WaitAsync(RemainingOrDefault);
+        var a = store.Current.Services.Single().Backends[0];
+
+        var moreRetries = ConfigText.Load("""flowbalance { hostname = "api.test", backends = ["http://127.0.0.1:9001"], retries = 3 }""");
+        var retries = await config.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(moreRetries), RemainingOrDefault);
+        Assert.Equal("service api.test: settings changed", Assert.Single(retries.Changes));
+        Assert.Same(a, store.Current.Services.Single().Backends[0]);
+
+        var breaker = ConfigText.Load("""flowbalance { hostname = "api.test", backends = ["http://127.0.0.1:9001"], passiveHealthChecks.circuit_breaker.failure_threshold = 9 }""");
+        var replaced = await config.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(breaker), RemainingOrDefault);
+        Assert.Contains("replaced", Assert.Single(replaced.Changes));
+        Assert.NotSame(a, store.Current.Services.Single().Backends[0]);
+        Assert.Equal(9, store.Current.Services.Single().Backends[0].Breaker.FailureThreshold);
+    }
+
     private static FlowBalance.Actors.Configuration.FlowBalanceOptions Config(params (string Backend, int Weight)[] backends)
     {
         var ports = new Dictionary<string, int> { ["a"] = 9001, ["b"] = 9002, ["c"] = 9003 };
