@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Health;
@@ -23,21 +24,26 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
     private readonly TimeSpan _sampleInterval;
     private readonly IHealthProber _prober;
     private Dictionary<string, (ServiceSlot Slot, IActorRef Actor)> _services = new(StringComparer.Ordinal);
+    private readonly StrongBox<FlowBalanceOptions> _latest;
     private Pending? _pending;
 
-    public ConfigActor(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval)
+    public ConfigActor(RoutingTableStore store, StrongBox<FlowBalanceOptions> latest, IHealthProber prober, TimeSpan sampleInterval)
     {
         _prober = prober;
         _store = store;
+        _latest = latest;
         _sampleInterval = sampleInterval;
         Become(Idle);
-        Apply(options, replyTo: null);
+        Apply(latest.Value!, replyTo: null); // after a restart: the last applied config, not the startup one
     }
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval) =>
-        Akka.Actor.Props.Create(() => new ConfigActor(store, options, prober, sampleInterval));
+    public static Props Props(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval)
+    {
+        var latest = new StrongBox<FlowBalanceOptions>(options); // shared by every incarnation of the actor
+        return Akka.Actor.Props.Create(() => new ConfigActor(store, latest, prober, sampleInterval));
+    }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(maxNrOfRetries: 10, withinTimeRange: TimeSpan.FromMinutes(1), decider: Decider.From(Directive.Restart));
@@ -60,6 +66,7 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
 
     private void Apply(FlowBalanceOptions options, IActorRef? replyTo)
     {
+        _latest.Value = options;
         var changes = new List<string>();
         var next = new Dictionary<string, (ServiceSlot Slot, IActorRef Actor)>(StringComparer.Ordinal);
         var waiting = 0;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Event;
 using FlowBalance.Actors.Backends;
@@ -35,17 +36,17 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<BackendSlot, IActorRef> _children = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<BackendSlot, (IActorRef Actor, long DeadlineMs)> _draining = new(ReferenceEqualityComparer.Instance);
-    private ServiceSlot _slot;
+    private readonly StrongBox<ServiceSlot> _current;
     private int _generation;
     private bool _retiring;
 
-    public ServiceActor(ServiceSlot slot, IHealthProber prober, TimeSpan sampleInterval)
+    public ServiceActor(StrongBox<ServiceSlot> current, IHealthProber prober, TimeSpan sampleInterval)
     {
-        _slot = slot;
+        _current = current;
         _prober = prober;
         _sampleInterval = sampleInterval;
         StartChildren();
-        Context.Parent.Tell(new Ready(slot.Definition.Name));
+        Context.Parent.Tell(new Ready(Slot.Definition.Name));
         Receive<BackendActor.RoutabilityChanged>(_ => Republish());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
         Receive<UpdateService>(Update);
@@ -60,8 +61,19 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ServiceSlot slot, IHealthProber prober, TimeSpan sampleInterval) =>
-        Akka.Actor.Props.Create(() => new ServiceActor(slot, prober, sampleInterval));
+    public static Props Props(ServiceSlot slot, IHealthProber prober, TimeSpan sampleInterval)
+    {
+        // Shared by every incarnation: a restart after a reload resumes the service's latest slot, not its first.
+        var current = new StrongBox<ServiceSlot>(slot);
+        return Akka.Actor.Props.Create(() => new ServiceActor(current, prober, sampleInterval));
+    }
+
+    /// <summary>The slot the service routes with now; kept outside the actor so a restart resumes it.</summary>
+    private ServiceSlot Slot
+    {
+        get => _current.Value!;
+        set => _current.Value = value;
+    }
 
     // A failing BackendActor is restarted alone; its slot (and so its state) survives.
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -69,8 +81,8 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
 
     private void StartChildren()
     {
-        var definition = _slot.Definition;
-        foreach (var backend in _slot.Backends)
+        var definition = Slot.Definition;
+        foreach (var backend in Slot.Backends)
         {
             if (_children.ContainsKey(backend)) continue;
             // A backend replaced on reload may still be draining under its name: the new actor gets a fresh one.
@@ -87,20 +99,20 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
     {
         var kept = update.Slot.Backends.ToHashSet(ReferenceEqualityComparer.Instance);
         foreach (var removed in _children.Keys.Where(b => !kept.Contains(b)).ToList()) Drain(removed);
-        _slot = update.Slot;
+        Slot = update.Slot;
         StartChildren();
         Republish();
         CheckDrains();
-        Sender.Tell(new Ready(_slot.Definition.Name));
+        Sender.Tell(new Ready(Slot.Definition.Name));
     }
 
     /// <summary>Takes a backend out of the actor's care: no new requests reach it (it is not in the new slot); stopped once idle.</summary>
     private void Drain(BackendSlot backend)
     {
         if (!_children.Remove(backend, out var actor)) return;
-        var deadline = Environment.TickCount64 + (long)Math.Min(MaxDrain.TotalMilliseconds, _slot.Definition.Settings.RequestTimeout.TotalMilliseconds);
+        var deadline = Environment.TickCount64 + (long)Math.Min(MaxDrain.TotalMilliseconds, Slot.Definition.Settings.RequestTimeout.TotalMilliseconds);
         _draining[backend] = (actor, deadline);
-        _log.Info("service {0}: backend {1} removed; draining {2} in-flight request(s)", _slot.Definition.Name, backend.Definition.Url, backend.Counters.InFlight);
+        _log.Info("service {0}: backend {1} removed; draining {2} in-flight request(s)", Slot.Definition.Name, backend.Definition.Url, backend.Counters.InFlight);
     }
 
     private void CheckDrains()
@@ -127,24 +139,24 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
     private void Republish()
     {
         if (_retiring) return;
-        var previous = _slot.Current;
-        var next = _slot.Refresh();
+        var previous = Slot.Current;
+        var next = Slot.Refresh();
         if (next.Routable.IsEmpty && !previous.Routable.IsEmpty)
         {
-            _log.Warning("service {0}: no backend is routable; each request tries the least recently failed backend", _slot.Definition.Name);
+            _log.Warning("service {0}: no backend is routable; each request tries the least recently failed backend", Slot.Definition.Name);
         }
         if (next.Panic != previous.Panic)
         {
-            _log.Warning("service {0}: {1} panic mode ({2} of {3} backends routable, panic_threshold {4}%)", _slot.Definition.Name,
-                next.Panic ? "entering" : "leaving", next.Routable.Length, next.All.Length, _slot.Definition.Settings.PanicThreshold);
+            _log.Warning("service {0}: {1} panic mode ({2} of {3} backends routable, panic_threshold {4}%)", Slot.Definition.Name,
+                next.Panic ? "entering" : "leaving", next.Routable.Length, next.All.Length, Slot.Definition.Settings.PanicThreshold);
         }
-        Context.System.EventStream.Publish(new RoutingPublished(_slot.Definition.Name, [.. next.Routable.Select(b => b.Definition.Id)]));
+        Context.System.EventStream.Publish(new RoutingPublished(Slot.Definition.Name, [.. next.Routable.Select(b => b.Definition.Id)]));
     }
 
     private ServiceStatus Status()
     {
-        var current = _slot.Current;
-        return new ServiceStatus(_slot.Definition.Name, _slot.Definition.Hostname,
+        var current = Slot.Current;
+        return new ServiceStatus(Slot.Definition.Name, Slot.Definition.Hostname,
             [.. current.All.Select(b => b.Current)], current.Routable.Length);
     }
 }

@@ -110,6 +110,24 @@ public sealed class ConfigActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(9, store.Current.Services.Single().Backends[0].Breaker.FailureThreshold);
     }
 
+    [Fact]
+    public async Task A_service_actor_restarted_after_a_reload_resumes_the_new_slot()
+    {
+        var store = new RoutingTableStore();
+        var config = Sys.ActorOf(ConfigActor.Props(store, Config(("a", 1)), ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), ActorNames.Config);
+        await store.Ready.WaitAsync(RemainingOrDefault);
+        await config.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(Config(("a", 1), ("c", 1))), RemainingOrDefault);
+        var service = await Sys.ActorSelection("/user/config/service-api.test").ResolveOne(RemainingOrDefault);
+
+        service.Tell(Kill.Instance); // its supervisor restarts it
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await service.Ask<ServiceActor.ServiceStatus>(ServiceActor.GetStatus.Instance, TimeSpan.FromSeconds(1));
+            Assert.Equal(["127.0.0.1-9001", "127.0.0.1-9003"], status.Backends.Select(b => b.Definition.Id));
+        });
+        await Sys.ActorSelection("/user/config/service-api.test/backend-127.0.0.1-9003").ResolveOne(RemainingOrDefault);
+    }
+
     private static FlowBalance.Actors.Configuration.FlowBalanceOptions Config(params (string Backend, int Weight)[] backends)
     {
         var ports = new Dictionary<string, int> { ["a"] = 9001, ["b"] = 9002, ["c"] = 9003 };
