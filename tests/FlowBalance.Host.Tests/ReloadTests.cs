@@ -105,11 +105,8 @@ public sealed class ReloadTests(ITestOutputHelper output)
 
     private static async Task<(string Backend, string? Tag)> GetTagged(HttpClient client, string host)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Host = host;
-        using var response = await client.SendAsync(request);
-        var tag = response.Headers.TryGetValues("X-Plugin-Tags", out var values) ? values.Single() : null;
-        return (await response.Content.ReadAsStringAsync(), tag);
+        using var response = await client.SendAsHost(host);
+        return (await response.Content.ReadAsStringAsync(), response.Header("X-Plugin-Tags"));
     }
 
     private static string Config(params (TestBackend Backend, int Weight)[] backends) => $$"""
@@ -121,9 +118,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
 
     private static async Task<string> Get(HttpClient client, string host)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Host = host;
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsHost(host);
         return await response.Content.ReadAsStringAsync();
     }
 }

@@ -82,7 +82,7 @@ public sealed class RoutingTests
             """);
         using var client = balancer.CreateClient();
 
-        using var response = await SendAsHost(client, "unknown.example.org");
+        using var response = await client.SendAsHost("unknown.example.org");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("No service is configured for host 'unknown.example.org'\n", await response.Content.ReadAsStringAsync());
@@ -139,15 +139,8 @@ public sealed class RoutingTests
 
     private static async Task<string> GetAsHost(HttpClient client, string host)
     {
-        using var response = await SendAsHost(client, host);
+        using var response = await client.SendAsHost(host);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
-    }
-
-    private static Task<HttpResponseMessage> SendAsHost(HttpClient client, string host)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Host = host;
-        return client.SendAsync(request);
     }
 }

@@ -181,8 +181,7 @@ public sealed class SteeringTests
         if (cookie is not null) request.Headers.Add("Cookie", cookie);
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var setCookie = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Single() : null;
-        return (await response.Content.ReadAsStringAsync(), setCookie);
+        return (await response.Content.ReadAsStringAsync(), response.Header("Set-Cookie"));
     }
 
     private static async Task<string> WithHeader(HttpClient client, string header, string value)

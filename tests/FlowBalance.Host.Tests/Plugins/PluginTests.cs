@@ -257,17 +257,14 @@ public sealed class PluginTests
 
     private static async Task<(Dictionary<string, string> Seen, string? ResponseTags)> GetHeaders(HttpClient client, string host)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/headers");
-        request.Headers.Host = host;
-        using var response = await client.SendAsync(request);
-        var tags = response.Headers.TryGetValues("X-Plugin-Tags", out var values) ? values.Single() : null;
-        return (TestBackend.ParseHeaders(await response.Content.ReadAsStringAsync()), tags);
+        using var response = await client.SendAsHost(host, "/headers");
+        return (TestBackend.ParseHeaders(await response.Content.ReadAsStringAsync()), response.Header("X-Plugin-Tags"));
     }
 
     private static async Task<string?> Tags(HttpClient client)
     {
         using var response = await client.GetAsync("/");
         response.EnsureSuccessStatusCode();
-        return response.Headers.TryGetValues("X-Plugin-Tags", out var values) ? values.Single() : null;
+        return response.Header("X-Plugin-Tags");
     }
 }
