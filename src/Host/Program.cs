@@ -20,7 +20,7 @@ if (commandLine.Help)
     return 0;
 }
 
-var loaded = ConfigLoader.LoadFile(commandLine.ConfigPath, Environment.GetEnvironmentVariable(ConfigLoader.DefaultBackendsVariable));
+var (loaded, problems) = ConfigFile.Load(commandLine.ConfigPath);
 var options = loaded.Options;
 if (commandLine.Listen is { } listen)
 {
@@ -31,17 +31,10 @@ if (commandLine.Listen is { } listen)
     }
     options = options is null ? null : options with { Listen = listen };
 }
-if (!loaded.Succeeded || options is null)
+if (problems.Count > 0 || options is null)
 {
     Console.Error.WriteLine($"flowbalance: configuration error in {Path.GetFullPath(commandLine.ConfigPath)}:");
-    foreach (var error in loaded.Errors) Console.Error.WriteLine($"  {error}");
-    return 2;
-}
-
-if (GeoLocator.Problem(options.Geo) is { } geoProblem)
-{
-    Console.Error.WriteLine($"flowbalance: configuration error in {Path.GetFullPath(commandLine.ConfigPath)}:");
-    Console.Error.WriteLine($"  flowbalance.geo.database: {geoProblem}");
+    foreach (var problem in problems) Console.Error.WriteLine($"  {problem}");
     return 2;
 }
 

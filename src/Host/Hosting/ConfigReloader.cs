@@ -68,10 +68,8 @@ public sealed partial class ConfigReloader(
         try
         {
             var path = Path.GetFullPath(source.Path);
-            var loaded = ConfigLoader.LoadFile(path, Environment.GetEnvironmentVariable(ConfigLoader.DefaultBackendsVariable));
-            var problems = loaded.Errors.Select(e => e.ToString()).ToList();
-            if (loaded.Options is { } parsed && GeoLocator.Problem(parsed.Geo) is { } geo) problems.Add($"flowbalance.geo.database: {geo}");
-            if (!loaded.Succeeded || problems.Count > 0)
+            var (loaded, problems) = ConfigFile.Load(path);
+            if (problems.Count > 0 || loaded.Options is null)
             {
                 LogRejected(log, path, reason, string.Concat(problems.Select(p => $"\n  {p}")));
                 return;
