@@ -26,10 +26,10 @@ public sealed class RouteKeys(GeoOptions initial) : IDisposable
 
     public RouteKey For(HttpContext context, ServiceSlot service)
     {
-        var (geo, options) = _steering;
         var affinity = service.Definition.Settings.LoadBalancer.SessionAffinity;
         var usesGeo = service.Routing.UsesGeo;
         if (!usesGeo && affinity.Type == SessionAffinityOptions.None) return RouteKey.None;
+        var (geo, options) = _steering;
 
         IPAddress? client = null;
         string? country = null, continent = null;
