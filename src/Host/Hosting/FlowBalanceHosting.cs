@@ -25,6 +25,10 @@ public static class FlowBalanceHosting
         // Per-request framework logs cost time on the hot path and drown the startup lines.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // With this category on at any level, ASP.NET Core starts an Activity and a logging scope for
+        // every request (five allocations and two ExecutionContext changes) for request-start/finish
+        // lines that are off anyway. Unhandled request exceptions are logged by Kestrel's own category.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // YARP logs every failed attempt with a stack trace; the proxy logs retries (debug) and final failures itself.
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
 
