@@ -1,31 +1,37 @@
 using FlowBalance.Actors.State;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Plugins.Abstractions;
+using Microsoft.Extensions.ObjectPool;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace FlowBalance.Host.Proxy;
 
 /// <summary>
 /// Per-request state shared between the retry loop and the transformer: which backend is being
-/// tried, which were tried, and what is left of the request's retries.
+/// tried, which were tried, and what is left of the request's retries. Instances are pooled: the
+/// proxy rents one per request and returns it when the request is over, so the request path
+/// allocates none of its own.
 /// </summary>
-public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool bodyReplayable)
+public sealed class ForwardState
 {
-    private List<BackendSlot>? _tried;
+    // Enough for every request in flight on a busy node; beyond that, extra states are simply collected.
+    private static readonly ObjectPool<ForwardState> Pool = new DefaultObjectPool<ForwardState>(new Policy(), maximumRetained: 4096);
 
-    public ServiceSlot Service { get; } = service;
+    private readonly List<BackendSlot> _tried = new(4);
+
+    public ServiceSlot Service { get; private set; } = null!;
 
     public BackendSlot Backend { get; private set; } = null!;
 
     public Admission Admission { get; private set; }
 
-    public int RetriesLeft { get; set; } = service.Definition.Settings.Retries;
+    public int RetriesLeft { get; set; }
 
-    public int ConnectionRetriesLeft { get; set; } = service.Definition.Settings.ConnectionErrors.MaxConnectionRetries;
+    public int ConnectionRetriesLeft { get; set; }
 
     public int Attempts { get; private set; }
 
-    public bool BodyReplayable { get; } = bodyReplayable;
+    public bool BodyReplayable { get; private set; }
 
     /// <summary>The retryable status the transformer held back (the response was not sent to the client), or 0.</summary>
     public int HeldStatus { get; set; }
@@ -33,13 +39,13 @@ public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool body
     /// <summary>True while this request holds a token of the service's retry budget.</summary>
     public bool HoldsRetryToken { get; private set; }
 
-    public long DeadlineMs { get; } = deadlineMs;
+    public long DeadlineMs { get; private set; }
 
     /// <summary>The request's region and affinity key, kept for retries.</summary>
-    public RouteKey Key { get; init; }
+    public RouteKey Key { get; private set; }
 
     /// <summary>The plugins that apply to this request (usually none: an empty array).</summary>
-    public ActivePlugin[] Plugins { get; init; } = [];
+    public ActivePlugin[] Plugins { get; private set; } = [];
 
     /// <summary>A plugin whose response hook failed closed: the client gets 500 instead of the backend's response.</summary>
     public ActivePlugin? FailedPlugin { get; set; }
@@ -50,16 +56,29 @@ public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool body
     /// <summary>What plugins are told about the current attempt.</summary>
     public RoutingDecision Decision => new(Service.Definition.Name, Backend.Definition.Id, Backend.Definition.Url, Attempts);
 
-    /// <summary>Every backend tried so far, the current one included; built only when a retry needs it.</summary>
-    public IReadOnlyList<BackendSlot> Tried => _tried ??= [Backend];
+    /// <summary>Every backend tried so far, the current one included.</summary>
+    public IReadOnlyList<BackendSlot> Tried => _tried;
+
+    /// <summary>A state for a new request; give it back with <see cref="Return"/> once nothing refers to it.</summary>
+    public static ForwardState Rent(ServiceSlot service, long deadlineMs, bool bodyReplayable, RouteKey key, ActivePlugin[] plugins)
+    {
+        var state = Pool.Get();
+        var settings = service.Definition.Settings;
+        state.Service = service;
+        state.DeadlineMs = deadlineMs;
+        state.BodyReplayable = bodyReplayable;
+        state.Key = key;
+        state.Plugins = plugins;
+        state.RetriesLeft = settings.Retries;
+        state.ConnectionRetriesLeft = settings.ConnectionErrors.MaxConnectionRetries;
+        return state;
+    }
+
+    public static void Return(ForwardState state) => Pool.Return(state);
 
     public void Begin(BackendSlot backend, Admission admission)
     {
-        if (Attempts > 0)
-        {
-            _tried ??= [Backend];
-            _tried.Add(backend);
-        }
+        _tried.Add(backend);
         Backend = backend;
         Admission = admission;
         HeldStatus = 0;
@@ -89,5 +108,33 @@ public sealed class ForwardState(ServiceSlot service, long deadlineMs, bool body
     {
         if (!HoldsRetryToken) HoldsRetryToken = Service.Retries.TryStartRetry();
         return HoldsRetryToken;
+    }
+
+    /// <summary>Forgets the request (no slot, backend or plugin stays reachable from the pool).</summary>
+    private void Clear()
+    {
+        _tried.Clear();
+        Service = null!;
+        Backend = null!;
+        Admission = default;
+        Attempts = 0;
+        HeldStatus = 0;
+        HoldsRetryToken = false;
+        Key = default;
+        Plugins = [];
+        FailedPlugin = null;
+        LastError = ForwarderError.None;
+    }
+
+    private sealed class Policy : IPooledObjectPolicy<ForwardState>
+    {
+        public ForwardState Create() => new();
+
+        public bool Return(ForwardState state)
+        {
+            state.Clear();
+            // A request that tried very many backends grew its list: let that one go rather than keep it.
+            return state._tried.Capacity <= 16;
+        }
     }
 }

@@ -30,113 +30,117 @@ public sealed partial class ProxyMiddleware(
             return Reject(context, StatusCodes.Status404NotFound, $"No service is configured for host '{HostName.WithoutPort(hostHeader)}'\n");
         }
         var chain = plugins.Current.For(service.Definition.Name);
-        // No plugin for this service (the usual case): no extra state machine, no timestamps.
-        return chain.Length == 0 ? ProxyAsync(context, service, chain) : WithPluginsAsync(context, service, chain);
+        return ProxyAsync(context, service, chain);
     }
 
-    private async Task WithPluginsAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain)
+    /// <summary>
+    /// Plugins' request hooks, then pick → forward → retry elsewhere until an answer stands, then
+    /// plugins' completed hooks. Deliberately one async method: it is the one Task per request that
+    /// Kestrel needs, and nested async methods would each allocate a state machine per request.
+    /// </summary>
+    private async Task ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain)
     {
-        var started = Stopwatch.GetTimestamp();
-        var state = await PluginHooks.RequestAsync(context, chain, service.Definition.Name) ? null : await ProxyAsync(context, service, chain);
-        var backend = state?.Attempts > 0 ? state.Backend.Definition.Id : null;
-        var error = state?.LastError is { } e and not ForwarderError.None ? e.ToString() : null;
-        var outcome = new RequestOutcome(service.Definition.Name, backend, context.Response.StatusCode, state?.Attempts ?? 0, Stopwatch.GetElapsedTime(started), error);
-        PluginHooks.Completed(context, chain, outcome);
-    }
-
-    /// <summary>Picks a backend and forwards, with retries; returns the request's state (null when no backend could be picked).</summary>
-    private async Task<ForwardState?> ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain)
-    {
+        var withPlugins = chain.Length > 0;
+        var started = withPlugins ? Stopwatch.GetTimestamp() : 0;
+        if (withPlugins && await PluginHooks.RequestAsync(context, chain, service.Definition.Name))
+        {
+            Completed(context, chain, service, null, started);
+            return;
+        }
         var key = keys.For(context, service);
         var backend = service.Pick(key, out var admission);
         if (backend is null)
         {
             await AllBackendsDown(context, service);
-            return null;
+            if (withPlugins) Completed(context, chain, service, null, started);
+            return;
         }
 
         var settings = service.Definition.Settings;
-        var state = new ForwardState(service, Environment.TickCount64 + (long)settings.RequestTimeout.TotalMilliseconds, PrepareReplay(context, settings.RetryBufferBytes))
-        {
-            Plugins = chain,
-            Key = key,
-        };
+        var deadline = Environment.TickCount64 + (long)settings.RequestTimeout.TotalMilliseconds;
+        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain);
         context.Features.Set(state);
         service.Retries.RequestStarted();
         try
         {
-            await ForwardWithRetries(context, state, backend, admission);
+            var forwarding = clients.For(service);
+            while (true)
+            {
+                state.Begin(backend, admission);
+                if (withPlugins) PluginHooks.Routed(context, chain, state.Decision);
+                backend.Counters.RequestStarted();
+                var attemptStarted = Stopwatch.GetTimestamp();
+                var error = ForwarderError.None;
+                var neverReached = false;
+                try
+                {
+                    error = await forwarder.SendAsync(context, backend.Definition.Prefix, forwarding.Invoker, forwarding.RequestConfig, forwarding.Transformer);
+                    neverReached = error != ForwarderError.None && RetryRules.NeverReached(context.Features.Get<IForwarderErrorFeature>()?.Exception);
+                }
+                finally
+                {
+                    var kind = neverReached ? OutcomeKind.ConnectionError : Outcomes.Classify(error);
+                    var status = state.HeldStatus != 0 ? state.HeldStatus : context.Response.StatusCode;
+                    backend.Finish(state.Admission, kind, status, Stopwatch.GetElapsedTime(attemptStarted).Ticks);
+                }
+                state.LastError = error;
+                if (state.FailedPlugin is { } failed)
+                {
+                    await PluginHooks.FailAsync(context, failed);
+                    break;
+                }
+                if (NextRetry(context, state, error, neverReached) is not { } reason)
+                {
+                    await Settle(context, state, error);
+                    break;
+                }
+                var immediate = neverReached && state.Attempts == 1 && settings.ConnectionErrors.ImmediateFailover;
+                var wait = RetryRules.Backoff(state.Attempts, immediate);
+                if (wait > TimeSpan.Zero && !await Wait(wait, context.RequestAborted)) break; // the client left
+
+                var next = service.Pick(key, out admission, state.Tried);
+                if (next is null)
+                {
+                    if (!context.Response.HasStarted) await AllBackendsDown(context, service);
+                    break;
+                }
+                LogRetry(log, context.Request.Method, context.Request.Path.Value, backend.Definition.Url, next.Definition.Url, reason);
+                ResetForRetry(context);
+                next.Counters.RetryStarted();
+                backend = next;
+            }
+            if (withPlugins) Completed(context, chain, service, state, started);
         }
         finally
         {
             if (state.HoldsRetryToken) service.Retries.RetryEnded();
             service.Retries.RequestEnded();
-        }
-        return state;
-    }
-
-    private async Task ForwardWithRetries(HttpContext context, ForwardState state, BackendSlot backend, Admission admission)
-    {
-        var forwarding = clients.For(state.Service);
-        while (true)
-        {
-            state.Begin(backend, admission);
-            if (state.Plugins.Length > 0) PluginHooks.Routed(context, state.Plugins, state.Decision);
-            var (error, neverReached) = await ForwardOnce(context, state, forwarding);
-            state.LastError = error;
-            if (state.FailedPlugin is { } failed)
-            {
-                await PluginHooks.FailAsync(context, failed);
-                return;
-            }
-            var retry = NextRetry(context, state, error, neverReached);
-            if (retry is not { } reason)
-            {
-                if (error != ForwarderError.None && Outcomes.Classify(error) != OutcomeKind.ClientAborted)
-                {
-                    LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Backend.Definition.Url, error,
-                        context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message, state.Attempts);
-                }
-                // Connection failures on every backend there is: the service is down (a timeout keeps its 504).
-                if (error == ForwarderError.Request && !context.Response.HasStarted && AllTried(state)) await AllBackendsDown(context, state.Service);
-                return;
-            }
-            var immediate = neverReached && state.Attempts == 1 && state.Service.Definition.Settings.ConnectionErrors.ImmediateFailover;
-            var wait = RetryRules.Backoff(state.Attempts, immediate);
-            if (wait > TimeSpan.Zero && !await Wait(wait, context.RequestAborted)) return; // the client left
-
-            var next = state.Service.Pick(state.Key, out admission, state.Tried);
-            if (next is null)
-            {
-                if (!context.Response.HasStarted) await AllBackendsDown(context, state.Service);
-                return;
-            }
-            LogRetry(log, context.Request.Method, context.Request.Path.Value, state.Backend.Definition.Url, next.Definition.Url, reason);
-            ResetForRetry(context);
-            next.Counters.RetryStarted();
-            backend = next;
+            context.Features.Set<ForwardState>(null);
+            ForwardState.Return(state);
         }
     }
 
-    private async Task<(ForwarderError Error, bool NeverReached)> ForwardOnce(HttpContext context, ForwardState state, ServiceForwarding forwarding)
+    /// <summary>The last attempt's result stands: log a real failure, and turn "no backend reachable at all" into a 503.</summary>
+    private Task Settle(HttpContext context, ForwardState state, ForwarderError error)
     {
-        var backend = state.Backend;
-        backend.Counters.RequestStarted();
-        var started = Stopwatch.GetTimestamp();
-        var error = ForwarderError.None;
-        var neverReached = false;
-        try
+        if (error == ForwarderError.None) return Task.CompletedTask;
+        if (Outcomes.Classify(error) != OutcomeKind.ClientAborted)
         {
-            error = await forwarder.SendAsync(context, backend.Definition.Prefix, forwarding.Invoker, forwarding.RequestConfig, forwarding.Transformer);
-            neverReached = error != ForwarderError.None && RetryRules.NeverReached(context.Features.Get<IForwarderErrorFeature>()?.Exception);
+            LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Backend.Definition.Url, error,
+                context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message, state.Attempts);
         }
-        finally
-        {
-            var kind = neverReached ? OutcomeKind.ConnectionError : Outcomes.Classify(error);
-            var status = state.HeldStatus != 0 ? state.HeldStatus : context.Response.StatusCode;
-            backend.Finish(state.Admission, kind, status, Stopwatch.GetElapsedTime(started).Ticks);
-        }
-        return (error, neverReached);
+        // Connection failures on every backend there is: the service is down (a timeout keeps its 504).
+        return error == ForwarderError.Request && !context.Response.HasStarted && AllTried(state)
+            ? AllBackendsDown(context, state.Service)
+            : Task.CompletedTask;
+    }
+
+    private static void Completed(HttpContext context, ActivePlugin[] chain, ServiceSlot service, ForwardState? state, long started)
+    {
+        var error = state?.LastError is { } e and not ForwarderError.None ? e.ToString() : null;
+        var backend = state?.Attempts > 0 ? state.Backend.Definition.Id : null;
+        var outcome = new RequestOutcome(service.Definition.Name, backend, context.Response.StatusCode, state?.Attempts ?? 0, Stopwatch.GetElapsedTime(started), error);
+        PluginHooks.Completed(context, chain, outcome);
     }
 
     /// <summary>Why this attempt should be re-sent elsewhere, or null when its result stands.</summary>
