@@ -1,5 +1,7 @@
+using System.Net;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Host.Steering;
+using Microsoft.AspNetCore.Connections.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace FlowBalance.Host.Proxy;
@@ -27,7 +29,7 @@ public sealed class ForwardingTransformer : HttpTransformer
         proxyRequest.Headers.Host = _preserveHost ? request.Host.Value : null;
 
         var headers = proxyRequest.Headers;
-        var clientAddress = httpContext.Connection.RemoteIpAddress?.ToString();
+        var clientAddress = ClientAddressText(httpContext);
         var prior = request.Headers["X-Forwarded-For"].ToString();
         headers.Remove("X-Forwarded-For");
         if (clientAddress is not null)
@@ -68,6 +70,23 @@ public sealed class ForwardingTransformer : HttpTransformer
         }
         return true;
     }
+
+    /// <summary>The client's address as text, formatted once per connection rather than once per request.</summary>
+    private static string? ClientAddressText(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null) return null;
+        var connectionState = context.Features.Get<IPersistentStateFeature>()?.State;
+        if (connectionState is null) return address.ToString();
+        if (connectionState.TryGetValue(ClientAddressKey, out var cached) && cached is CachedAddress known && known.Address.Equals(address)) return known.Text;
+        var text = address.ToString();
+        connectionState[ClientAddressKey] = new CachedAddress(address, text);
+        return text;
+    }
+
+    private static readonly object ClientAddressKey = new();
+
+    private sealed record CachedAddress(IPAddress Address, string Text);
 
     /// <summary>The backend's Retry-After, capped at five minutes.</summary>
     private static TimeSpan? RetryAfter(HttpResponseMessage response)
