@@ -5,6 +5,7 @@
 #   bench/run.sh --failover      kill one backend mid-run under each proxy and count client errors
 #   bench/run.sh --scale         100 services x 10 backends: startup time, idle memory, health-check CPU
 #   options: --rounds N (3) --duration SECONDS (8) --connections N (64)
+#            --targets a,b,...  (table mode; default: flowbalance,flowbalance+plugin,yarp,haproxy,nginx,direct)
 #
 # Proxies run pinned to CPU 0; wrk and the nginx backends to CPU 1 (taskset). Needs wrk, haproxy,
 # nginx (Debian packages; installed when missing and running as root) and the .NET 10 SDK.
@@ -12,11 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 ROUNDS=3 DURATION=8 CONNECTIONS=64 MODE=table
+TARGETS=(flowbalance flowbalance+plugin yarp haproxy nginx direct)
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
+    --targets) IFS=, read -r -a TARGETS <<< "$2"; shift 2 ;;
     --failover) MODE=failover; shift ;;
     --scale) MODE=scale; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -46,6 +49,9 @@ need() {
       echo "missing: ${missing[*]} (apt-get install wrk haproxy nginx)" >&2; exit 1
     fi
   fi
+  # For the allocation column only; the table is complete without it.
+  command -v dotnet-counters >/dev/null || [ -x "$HOME/.dotnet/tools/dotnet-counters" ] ||
+    dotnet tool install --global dotnet-counters > /dev/null 2>&1 || true
 }
 
 wait_http() { # url
@@ -179,6 +185,24 @@ stop_proxy() { # name
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
+# Bytes the .NET runtime allocated per request over a 5 s /small run (dotnet-counters; empty when not installed).
+alloc_per_request() { # pid port
+  local counters=${DOTNET_COUNTERS:-$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")}
+  [ -x "$counters" ] || return 0
+  rm -f "$WORK/alloc.csv"
+  "$counters" collect -p "$1" --counters 'System.Runtime[dotnet.gc.heap.total_allocated]' --format csv \
+    -o "$WORK/alloc.csv" --duration 00:00:00:07 > /dev/null 2>&1 &
+  local collector=$!
+  sleep 1
+  local rps; rps=$(run_wrk "$2" /small 5 | cut -f1 -d' ')
+  wait "$collector" || true
+  python3 - "$WORK/alloc.csv" "$rps" <<'PY'
+import csv, sys
+rows = [r for r in csv.reader(open(sys.argv[1])) if len(r) > 4 and "total_allocated" in r[2]]
+print(round(sum(float(r[-1]) for r in rows) / max(1.0, float(sys.argv[2]) * 5)))
+PY
+}
+
 # wrk with latency; prints: rps p50_ms p99_ms errors
 run_wrk() { # port path seconds
   taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"$3"s --latency "http://127.0.0.1:$1$2" | python3 "$ROOT/bench/parse_wrk.py"
@@ -192,14 +216,15 @@ dotnet build -c Release "$ROOT/plugins/Headers/FlowBalance.Plugins.Headers.cspro
 start_backend b1 $B1
 start_backend b2 $B2
 write_proxy_configs
-TARGETS=(flowbalance flowbalance+plugin yarp haproxy nginx direct)
 declare -A PROXY_PIDS
 HZ=$(getconf CLK_TCK)
 
 if [ "$MODE" = table ]; then
   RAW="$WORK/raw.tsv"; : > "$RAW"
+  declare -A IDLE_RSS
   for t in "${TARGETS[@]}"; do
     start_proxy "$t"; PROXY_PIDS[$t]=$PROXY_PID
+    sleep 2; IDLE_RSS[$t]=$(rss_mb "$PROXY_PID")   # started, one request answered, nothing else yet
     run_wrk "${PORT[$t]}" /small 3 > /dev/null   # warm-up (JIT, connection pools)
   done
   for round in $(seq 1 "$ROUNDS"); do
@@ -214,9 +239,13 @@ if [ "$MODE" = table ]; then
       done
     done
   done
-  for t in "${TARGETS[@]}"; do printf '%s\t%s\n' "$t" "$(rss_mb "${PROXY_PIDS[$t]}")" >> "$WORK/rss.tsv"; done
+  for t in "${TARGETS[@]}"; do
+    after=$(rss_mb "${PROXY_PIDS[$t]}")   # before the allocation pass below, which attaches a profiler session
+    alloc=""; case "$t" in flowbalance*|yarp) alloc=$(alloc_per_request "${PROXY_PIDS[$t]}" "${PORT[$t]}") ;; esac
+    printf '%s\t%s\t%s\t%s\n' "$t" "${IDLE_RSS[$t]}" "$after" "$alloc" >> "$WORK/memory.tsv"
+  done
   echo "# $(date -u +%Y-%m-%d) · $(nproc) cores · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) · rounds $ROUNDS × ${DURATION}s · $CONNECTIONS connections"
-  python3 "$ROOT/bench/report.py" "$RAW" "$WORK/rss.tsv"
+  python3 "$ROOT/bench/report.py" "$RAW" "$WORK/memory.tsv"
 elif [ "$MODE" = failover ]; then
   echo "| proxy | requests | errors (non-2xx + socket) |"
   echo "|---|---:|---:|"
