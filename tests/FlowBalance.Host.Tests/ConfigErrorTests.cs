@@ -65,6 +65,28 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task A_port_in_use_exits_with_code_1_and_one_line()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+        var file = BalancerProcess.WriteConfig("flowbalance { demo_backends = 1 }");
+        try
+        {
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", $"http://127.0.0.1:{port}"]);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains($"flowbalance: cannot listen on http://127.0.0.1:{port}", output);
+            Assert.Contains("address already in use", output);
+            Assert.DoesNotContain("   at ", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Unknown_command_line_argument_exits_with_code_2_and_usage()
     {
         var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--confgi", "x.conf"]);

@@ -25,6 +25,9 @@ public static class FlowBalanceHosting
         // Per-request framework logs cost time on the hot path and drown the startup lines.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // "Hosting failed to start" with a stack trace: the exception is rethrown to Program, which
+        // reports a port in use as one line (and lets anything else, a bug, crash with its trace).
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         // With this category on at any level, ASP.NET Core starts an Activity and a logging scope for
         // every request (five allocations and two ExecutionContext changes) for request-start/finish
         // lines that are off anyway. Unhandled request exceptions are logged by Kestrel's own category.
