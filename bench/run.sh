@@ -4,7 +4,7 @@
 #   bench/run.sh                 throughput/latency/CPU/memory table (small and 16 KiB responses)
 #   bench/run.sh --failover      kill one backend mid-run under each proxy and count client errors
 #   bench/run.sh --scale         100 services x 10 backends: startup time, idle memory, health-check CPU
-#   options: --rounds N (3) --duration SECONDS (8) --connections N (64)
+#   options: --rounds N (5) --duration SECONDS (6) --connections N (64)
 #            --targets a,b,...  (table mode; default: flowbalance,flowbalance+plugin,yarp,haproxy,nginx,direct)
 #
 # Proxies run pinned to CPU 0; wrk and the nginx backends to CPU 1 (taskset). Needs wrk, haproxy,
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-ROUNDS=3 DURATION=8 CONNECTIONS=64 MODE=table
+ROUNDS=5 DURATION=6 CONNECTIONS=64 MODE=table
 TARGETS=(flowbalance flowbalance+plugin yarp haproxy nginx direct)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -228,8 +228,11 @@ if [ "$MODE" = table ]; then
     run_wrk "${PORT[$t]}" /small 3 > /dev/null   # warm-up (JIT, connection pools)
   done
   for round in $(seq 1 "$ROUNDS"); do
+    # Each round starts with the next target, so no target is always the one measured first.
+    shift_by=$(( (round - 1) % ${#TARGETS[@]} ))
+    ORDER=("${TARGETS[@]:$shift_by}" "${TARGETS[@]:0:$shift_by}")
     for path in /small /16k; do
-      for t in "${TARGETS[@]}"; do
+      for t in "${ORDER[@]}"; do
         pid=${PROXY_PIDS[$t]}; before=$(cpu_ticks "$pid")
         read -r rps p50 p99 errors < <(run_wrk "${PORT[$t]}" "$path" "$DURATION")
         after=$(cpu_ticks "$pid")
