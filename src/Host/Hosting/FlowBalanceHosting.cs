@@ -49,8 +49,8 @@ public static class FlowBalanceHosting
         builder.Services.AddHttpForwarder();
         builder.Services.AddAkka("flowbalance", akka =>
         {
-            // The file's akka { } section wins over Akka.Hosting's defaults.
-            akka.AddHocon(hocon, HoconAddMode.Prepend)
+            // The file's akka { } section wins over FlowBalance's Akka defaults, and both over Akka.Hosting's.
+            akka.AddHocon(AkkaDefaults.Under(hocon), HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
