@@ -29,6 +29,9 @@ done
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
 declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204)
+for t in "${TARGETS[@]}"; do
+  [ -n "${PORT[$t]:-}" ] || { echo "unknown target '$t' (targets: ${!PORT[*]})" >&2; exit 2; }
+done
 WORK=$(mktemp -d /tmp/flowbalance-bench.XXXXXX)
 chmod 755 "$WORK"   # the nginx workers (user nobody) read the 16 KiB body from here
 PIDS=()

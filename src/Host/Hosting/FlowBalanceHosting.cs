@@ -29,7 +29,7 @@ public static class FlowBalanceHosting
         // reports a port in use as one line (and lets anything else, a bug, crash with its trace).
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         // With this category on at any level, ASP.NET Core starts an Activity and a logging scope for
-        // every request (five allocations and two ExecutionContext changes) for request-start/finish
+        // every request (an Activity, a scope and the ExecutionContext copies they need) for request-start/finish
         // lines that are off anyway. Unhandled request exceptions are logged by Kestrel's own category.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // YARP logs every failed attempt with a stack trace; the proxy logs retries (debug) and final failures itself.
