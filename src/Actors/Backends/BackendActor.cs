@@ -18,6 +18,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     public sealed record SetHealth(BackendHealth Health, string Reason);
     public sealed record RequestFailed(OutcomeKind Kind, int Status, int Streak);
     public sealed record RequestSucceeded { public static readonly RequestSucceeded Instance = new(); }
+    /// <summary>A fail-open request (nothing in the service was routable) succeeded: the backend is back.</summary>
+    public sealed record RescueSucceeded { public static readonly RescueSucceeded Instance = new(); }
     public sealed record GetStatus { public static readonly GetStatus Instance = new(); } // -> BackendSnapshot
     // Events: RoutabilityChanged to the parent router, BackendStateChanged on the event stream
     public sealed record RoutabilityChanged(string BackendId, bool Routable);
@@ -121,6 +123,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         Receive<GetStatus>(_ => Sender.Tell(PublishSample()));
         Receive<SetHealth>(set => ChangeHealth(set.Health, set.Reason));
         Receive<ProbeDue>(_ => StartProbe());
+        Receive<RescueSucceeded>(_ => Rescued());
         Receive<ProbeFinished>(finished => HandleProbe(finished.Result));
         Receive<ProbeCrashed>(crashed =>
         {
@@ -137,6 +140,18 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
             _slot.Publish(_slot.Current with { Ejections = ejections });
             if (ejections == 0) Timers.Cancel("forgive");
         });
+    }
+
+    /// <summary>A request sent while nothing was routable succeeded: back in rotation (through slow start), as a half-open success would.</summary>
+    private void Rescued()
+    {
+        const string reason = "a request succeeded while no backend of the service was routable";
+        if (_slot.Current.Breaker != BreakerState.Closed) CloseBreaker(reason);
+        if (_slot.Current.Health == BackendHealth.Unhealthy)
+        {
+            _probes.Reset();
+            ChangeHealth(BackendHealth.Healthy, reason);
+        }
     }
 
     private void OpenBreaker(string reason)
@@ -187,24 +202,23 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private void HandleProbe(ProbeResult result)
     {
         _probing = false;
-        ScheduleProbe();
-        if (_probeTarget.Mode == ProbeMode.Discover && result.Target.Mode != ProbeMode.Discover)
-        {
-            _probeTarget = result.Target;
-            if (result.Target.Mode == ProbeMode.Tcp) _log.Warning("backend {0}: {1}", _slot.Definition.Url, result.Detail);
-            Transition(s => s with { HealthPath = result.Target.Path, Detail = result.Detail }, "health check", result.Detail);
-        }
+        var discovered = _probeTarget.Mode == ProbeMode.Discover && result.Target.Mode != ProbeMode.Discover;
+        if (discovered) _probeTarget = result.Target;
         if (result.Healthy && _slot.Current.Breaker == BreakerState.HalfOpen) CloseBreaker("health probe succeeded");
-        if (_probes.Record(result.Healthy, _slot.Current.Health) is { } health) ChangeHealth(health, result.Detail);
+        var health = _probes.Record(result.Healthy, _slot.Current.Health);
+        if (health is { } changed) ChangeHealth(changed, result.Detail, discovered ? result.Target.Path : null, discovered);
+        else if (discovered) Transition(s => s with { HealthPath = result.Target.Path, Detail = result.Detail }, "health check", result.Detail);
+        ScheduleProbe(); // after the change: out of rotation, the next probe comes sooner
     }
 
     private void ScheduleProbe()
     {
-        var interval = _settings.ActiveHealthChecks.Interval;
+        var interval = _slot.Current.Routable ? _settings.ActiveHealthChecks.Interval : _settings.ActiveHealthChecks.OutOfRotationInterval;
         Timers.StartSingleTimer("probe", ProbeDue.Instance, interval * (0.9 + 0.2 * Random.Shared.NextDouble()));
     }
 
-    private void ChangeHealth(BackendHealth health, string reason)
+    /// <summary>One state change, one line: a probe that found the health path and changed health says both at once.</summary>
+    private void ChangeHealth(BackendHealth health, string reason, string? discoveredPath = null, bool discovered = false)
     {
         var before = _slot.Current.Health;
         if (before == health) return;
@@ -212,7 +226,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         {
             _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64); // back in rotation: slow start
         }
-        Transition(s => s with { Health = health }, $"now {health.ToString().ToLowerInvariant()}", reason);
+        Transition(s => discovered ? s with { Health = health, HealthPath = discoveredPath, Detail = reason } : s with { Health = health },
+            $"now {health.ToString().ToLowerInvariant()}", reason);
     }
 
     /// <summary>Publishes a changed snapshot, logs one human line, announces it, and tells the router when routability flips.</summary>
@@ -223,7 +238,9 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         _slot.Publish(after);
         _log.Info("backend {0} of {1}: {2}: {3}", _slot.Definition.Url, _service, what, detail);
         Context.System.EventStream.Publish(new BackendStateChanged(_service, _slot.Definition.Id, _slot.Definition.Url, what, detail));
-        if (before.Routable != after.Routable) Context.Parent.Tell(new RoutabilityChanged(_slot.Definition.Id, after.Routable));
+        if (before.Routable == after.Routable) return;
+        Context.Parent.Tell(new RoutabilityChanged(_slot.Definition.Id, after.Routable));
+        if (_settings.ActiveHealthChecks.Enabled && !_probing) ScheduleProbe(); // the probe interval depends on it
     }
 
     private BackendSnapshot PublishSample()
@@ -232,7 +249,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         var current = _slot.Current;
         var previous = current.Totals;
         _errorRate.Add(now.Requests - previous.Requests, now.Failures - previous.Failures);
-        if (current.Breaker == BreakerState.Closed && _errorRate.ErrorRate(Breaker.ErrorRateMinRequests) is { } rate && rate >= Breaker.ErrorRateThreshold)
+        // Out of rotation (unhealthy), only rescue requests reach it: their failures must not open a breaker.
+        if (current.Breaker == BreakerState.Closed && current.Health != BackendHealth.Unhealthy && _errorRate.ErrorRate(Breaker.ErrorRateMinRequests) is { } rate && rate >= Breaker.ErrorRateThreshold)
         {
             OpenBreaker($"error rate {rate:0.#}% over the last {Breaker.ErrorRateWindow.TotalSeconds:0.#} s");
             current = _slot.Current;

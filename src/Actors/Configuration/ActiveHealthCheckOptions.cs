@@ -1,14 +1,21 @@
 namespace FlowBalance.Actors.Configuration;
 
-/// <summary><c>activeHealthChecks { }</c>. A null <see cref="Path"/> means: discover /health, /healthz, /status.</summary>
+/// <summary>
+/// <c>activeHealthChecks { }</c>. A null <see cref="Path"/> means: discover /health, /healthz, /status.
+/// A null <see cref="UnhealthyInterval"/> means min(interval, 5 s).
+/// </summary>
 public sealed record ActiveHealthCheckOptions(
     bool Enabled,
     string? Path,
     TimeSpan Interval,
     TimeSpan Timeout,
     int ConsecutiveUp,
-    int ConsecutiveDown)
+    int ConsecutiveDown,
+    TimeSpan? UnhealthyInterval = null)
 {
+    /// <summary>How often a backend out of rotation (unhealthy or breaker open) is probed: sooner back (HAProxy's downinter).</summary>
+    public TimeSpan OutOfRotationInterval => UnhealthyInterval ?? (Interval < TimeSpan.FromSeconds(5) ? Interval : TimeSpan.FromSeconds(5));
+
     public static readonly ActiveHealthCheckOptions Default = new(
         Enabled: true,
         Path: null,

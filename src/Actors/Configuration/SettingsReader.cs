@@ -31,7 +31,8 @@ internal static class SettingsReader
                 Interval: active.Get("interval", n => n.Duration(seconds, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.ActiveHealthChecks.Interval,
                 Timeout: active.Get("timeout", n => n.Duration(seconds, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10))) ?? d.ActiveHealthChecks.Timeout,
                 ConsecutiveUp: active.Get("consecutive_up", n => n.Int(1, 100)) ?? d.ActiveHealthChecks.ConsecutiveUp,
-                ConsecutiveDown: active.Get("consecutive_down", n => n.Int(1, 100)) ?? d.ActiveHealthChecks.ConsecutiveDown),
+                ConsecutiveDown: active.Get("consecutive_down", n => n.Int(1, 100)) ?? d.ActiveHealthChecks.ConsecutiveDown,
+                UnhealthyInterval: active.Get("unhealthy_interval", n => n.Duration(seconds, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.ActiveHealthChecks.UnhealthyInterval),
             new CircuitBreakerOptions(
                 FailureThreshold: breaker.Get("failure_threshold", n => n.Int(1, 10_000)) ?? d.CircuitBreaker.FailureThreshold,
                 RecoveryTimeout: breaker.Get("recovery_timeout_ms", n => n.Duration(ms, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.CircuitBreaker.RecoveryTimeout,

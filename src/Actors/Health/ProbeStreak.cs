@@ -11,6 +11,13 @@ public sealed class ProbeStreak(int consecutiveUp, int consecutiveDown)
     private int _ups;
     private int _downs;
 
+    /// <summary>Forgets the streaks (health was decided otherwise, e.g. by a request that succeeded).</summary>
+    public void Reset()
+    {
+        _ups = 0;
+        _downs = 0;
+    }
+
     /// <summary>The health after this result, or null when it does not change.</summary>
     public BackendHealth? Record(bool healthy, BackendHealth current)
     {

@@ -35,7 +35,7 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
         var failure = kind is OutcomeKind.ConnectionError or OutcomeKind.Timeout
             || kind == OutcomeKind.Response && Breaker.IsFailureStatus(status);
         Counters.RequestFinished(kind, status, elapsedTicks, failure);
-        if (kind == OutcomeKind.ClientAborted)
+        if (kind is OutcomeKind.ClientAborted or OutcomeKind.RequestRefused)
         {
             Gate.Release(admission); // never held against the backend
             return;
@@ -43,11 +43,11 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
         if (failure)
         {
             var streak = Gate.RecordFailure(admission, Environment.TickCount64);
-            _owner?.Tell(new BackendActor.RequestFailed(kind, status, streak));
+            if (admission != Admission.Rescue) _owner?.Tell(new BackendActor.RequestFailed(kind, status, streak));
         }
         else if (Gate.RecordSuccess(admission))
         {
-            _owner?.Tell(BackendActor.RequestSucceeded.Instance);
+            _owner?.Tell(admission == Admission.Rescue ? BackendActor.RescueSucceeded.Instance : BackendActor.RequestSucceeded.Instance);
         }
     }
 

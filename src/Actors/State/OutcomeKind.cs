@@ -9,4 +9,6 @@ public enum OutcomeKind
     Timeout,
     /// <summary>The client went away; never held against the backend.</summary>
     ClientAborted,
+    /// <summary>The request could not be sent as the client gave it (e.g. a header the HTTP client refuses); never held against the backend.</summary>
+    RequestRefused,
 }

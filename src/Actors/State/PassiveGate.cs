@@ -43,9 +43,32 @@ public sealed class PassiveGate(int failureThreshold)
         return Admission.Admitted;
     }
 
+    /// <summary>
+    /// Fail open: admits one request at a time whatever the breaker says (a backend's Retry-After is
+    /// still honoured). The slot is the same as the suspect's trial, so a backend never has more than
+    /// one such request in flight.
+    /// </summary>
+    public Admission TryRescue(long nowMs)
+    {
+        if (nowMs < Volatile.Read(ref _notBeforeMs)) return Admission.Rejected;
+        return Interlocked.CompareExchange(ref _trialInFlight, 1, 0) == 0 ? Admission.Rescue : Admission.Rejected;
+    }
+
+    /// <summary>Whether a rescue or trial request could be admitted now (a hint for choosing; <see cref="TryRescue"/> decides).</summary>
+    public bool TrialFree(long nowMs) => Volatile.Read(ref _trialInFlight) == 0 && nowMs >= Volatile.Read(ref _notBeforeMs);
+
+    /// <summary>Neither suspect nor blocked nor held back: a backend the pick refused only for slow start.</summary>
+    public bool IsClear(long nowMs) =>
+        Volatile.Read(ref _blocked) == 0 && Volatile.Read(ref _streak) == 0 && Volatile.Read(ref _halfOpen) == 0 && nowMs >= Volatile.Read(ref _notBeforeMs);
+
     /// <summary>Records a success; returns true when this ended a failure streak or a half-open trial (the actor must hear of it).</summary>
     public bool RecordSuccess(Admission admission)
     {
+        if (admission == Admission.Rescue)
+        {
+            Volatile.Write(ref _trialInFlight, 0);
+            return true;
+        }
         if (admission == Admission.Trial) Volatile.Write(ref _trialInFlight, 0);
         if (Volatile.Read(ref _streak) == 0 && Volatile.Read(ref _halfOpen) == 0) return false;
         Volatile.Write(ref _streak, 0);
@@ -56,6 +79,12 @@ public sealed class PassiveGate(int failureThreshold)
     public int RecordFailure(Admission admission, long nowMs)
     {
         Volatile.Write(ref _lastFailureMs, nowMs);
+        if (admission == Admission.Rescue)
+        {
+            // A failed rescue keeps the backend where it was: no longer streak, no longer ejection.
+            Volatile.Write(ref _trialInFlight, 0);
+            return Volatile.Read(ref _streak);
+        }
         var streak = Interlocked.Increment(ref _streak);
         if (streak >= failureThreshold || Volatile.Read(ref _halfOpen) != 0) Volatile.Write(ref _blocked, 1);
         if (admission == Admission.Trial) Volatile.Write(ref _trialInFlight, 0);
@@ -65,7 +94,7 @@ public sealed class PassiveGate(int failureThreshold)
     /// <summary>Ends an admission that says nothing about the backend (the client went away).</summary>
     public void Release(Admission admission)
     {
-        if (admission == Admission.Trial) Volatile.Write(ref _trialInFlight, 0);
+        if (admission is Admission.Trial or Admission.Rescue) Volatile.Write(ref _trialInFlight, 0);
     }
 
     /// <summary>Honours a backend's <c>Retry-After</c>: no new request before <paramref name="untilMs"/>.</summary>

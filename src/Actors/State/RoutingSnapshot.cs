@@ -39,9 +39,8 @@ public sealed class RoutingSnapshot
 
     /// <summary>
     /// The next backend to try, skipping those in <paramref name="tried"/> and those whose gate refuses.
-    /// When no routable backend admits the request, the least recently failed backend whose breaker is
-    /// not open is tried anyway (active health checks can be wrong; an open breaker saw real traffic
-    /// fail). Null when there is nothing left to try.
+    /// When no routable backend admits the request, <see cref="LastResort"/> decides. Null when there
+    /// is nothing left to try.
     /// </summary>
     public BackendSlot? Pick(out Admission admission, IReadOnlyList<BackendSlot>? tried = null) =>
         PickRoutable(out admission, tried) ?? LastResort(out admission, tried);
@@ -88,11 +87,33 @@ public sealed class RoutingSnapshot
         return null;
     }
 
-    /// <summary>When no routable backend admits the request: the least recently failed one whose breaker is not open.</summary>
+    /// <summary>
+    /// When no routable backend admits the request. First a routable backend the pick refused only for
+    /// its slow start (a preference, not a ban). Otherwise fail open: the least recently failed backend,
+    /// whatever its breaker or health, as a <see cref="Admission.Rescue"/> (one in flight per backend),
+    /// so a fleet that comes back is served at once and a hung backend holds one request, not all.
+    /// Null (the caller answers 503 at once) when every candidate already has its rescue in flight.
+    /// </summary>
     public BackendSlot? LastResort(out Admission admission, IReadOnlyList<BackendSlot>? tried = null)
     {
-        admission = Admission.Admitted;
-        return LeastRecentlyFailed(tried);
+        var now = Environment.TickCount64;
+        foreach (var slot in Routable)
+        {
+            if (!Tried(slot, tried) && slot.Gate.IsClear(now))
+            {
+                admission = Admission.Admitted;
+                return slot;
+            }
+        }
+        // A candidate's slot can be taken between the look and the CAS: look again a few times, never wait.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (LeastRecentlyFailed(tried, now) is not { } best) break;
+            admission = best.Gate.TryRescue(now);
+            if (admission == Admission.Rescue) return best;
+        }
+        admission = Admission.Rejected;
+        return null;
     }
 
     private static bool Admits(BackendSlot slot, IReadOnlyList<BackendSlot>? tried, long now, out Admission admission)
@@ -113,12 +134,12 @@ public sealed class RoutingSnapshot
         return null;
     }
 
-    private BackendSlot? LeastRecentlyFailed(IReadOnlyList<BackendSlot>? tried)
+    private BackendSlot? LeastRecentlyFailed(IReadOnlyList<BackendSlot>? tried, long now)
     {
         BackendSlot? best = null;
         foreach (var slot in All)
         {
-            if (Tried(slot, tried) || slot.Gate.IsBlocked) continue;
+            if (Tried(slot, tried) || !slot.Gate.TrialFree(now)) continue;
             if (best is null || slot.Gate.LastFailureMs < best.Gate.LastFailureMs) best = slot;
         }
         return best;

@@ -53,6 +53,9 @@ public sealed class ForwardState
     /// <summary>The forwarder's result for the latest attempt.</summary>
     public ForwarderError LastError { get; set; }
 
+    /// <summary>True once an attempt got past connecting (the backend saw the request): the service is not simply down.</summary>
+    public bool ReachedBackend { get; set; }
+
     /// <summary>What plugins are told about the current attempt.</summary>
     public RoutingDecision Decision => new(Service.Definition.Name, Backend.Definition.Id, Backend.Definition.Url, Attempts);
 
@@ -124,6 +127,7 @@ public sealed class ForwardState
         Plugins = [];
         FailedPlugin = null;
         LastError = ForwarderError.None;
+        ReachedBackend = false;
     }
 
     private sealed class Policy : IPooledObjectPolicy<ForwardState>

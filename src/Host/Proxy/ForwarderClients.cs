@@ -42,6 +42,10 @@ public sealed class ForwarderClients : IDisposable
         ActivityHeadersPropagator = null, // no trace headers injected per request: less work on the hot path
         ConnectTimeout = connectTimeout,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        // Header bytes pass through unchanged, as nginx and HAProxy do: Kestrel decodes them as Latin-1
+        // (HeaderEncoding), so encoding them as Latin-1 again sends the client's bytes (UTF-8 cookies too).
+        RequestHeaderEncodingSelector = HeaderEncoding.Select,
+        ResponseHeaderEncodingSelector = HeaderEncoding.Select,
     });
 
     public void Dispose()

@@ -1,12 +1,13 @@
+using System.Net.Sockets;
 using FlowBalance.Actors.State;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace FlowBalance.Host.Proxy;
 
-/// <summary>Maps YARP's forwarding result to what it says about the backend.</summary>
+/// <summary>Maps YARP's forwarding result to what it says about the backend, and says why in words.</summary>
 public static class Outcomes
 {
-    public static OutcomeKind Classify(ForwarderError error) => error switch
+    public static OutcomeKind Classify(ForwarderError error, Exception? exception = null) => error switch
     {
         ForwarderError.None or ForwarderError.UpgradeActivityTimeout => OutcomeKind.Response,
         ForwarderError.RequestTimedOut => OutcomeKind.Timeout,
@@ -15,6 +16,70 @@ public static class Outcomes
             or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
             or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient
             or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient => OutcomeKind.ClientAborted,
+        ForwarderError.RequestCreation => OutcomeKind.RequestRefused,
+        ForwarderError.Request when RefusedBeforeSending(exception) => OutcomeKind.RequestRefused,
         _ => OutcomeKind.ConnectionError,
     };
+
+    /// <summary>
+    /// True when the HTTP client refused the request itself (a header it cannot encode, a request it
+    /// cannot frame) rather than the network or the backend failing: such an exception carries no
+    /// I/O error and no specific <see cref="HttpRequestError"/>.
+    /// </summary>
+    public static bool RefusedBeforeSending(Exception? exception)
+    {
+        if (exception is null) return false;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is IOException or SocketException or TimeoutException or OperationCanceledException) return false;
+            if (e is HttpRequestException { HttpRequestError: not HttpRequestError.Unknown }) return false;
+        }
+        return exception is HttpRequestException { InnerException: null } or ArgumentException or FormatException or InvalidOperationException or NotSupportedException
+            || exception.InnerException is ArgumentException or FormatException or InvalidOperationException or NotSupportedException;
+    }
+
+    /// <summary>Why an attempt failed, in a few words an operator can act on (for the one log line).</summary>
+    public static string Describe(ForwarderError error, Exception? exception)
+    {
+        var reason = error switch
+        {
+            ForwarderError.RequestTimedOut => "no response within the request timeout",
+            ForwarderError.RequestCreation => "the request cannot be forwarded as given",
+            ForwarderError.ResponseBodyDestination => "the response body failed while streaming",
+            ForwarderError.RequestBodyDestination => "the backend stopped reading the request body",
+            ForwarderError.ResponseHeaders when HttpError(exception) is null => "invalid response headers",
+            _ => HttpError(exception) switch
+            {
+                HttpRequestError.ConnectionError => "connection failed",
+                HttpRequestError.NameResolutionError => "name resolution failed",
+                HttpRequestError.SecureConnectionError => "TLS handshake failed",
+                HttpRequestError.InvalidResponse => "invalid response",
+                HttpRequestError.ResponseEnded => "connection closed before a complete response",
+                HttpRequestError.ConfigurationLimitExceeded => "response headers too large",
+                HttpRequestError.HttpProtocolError => "HTTP protocol error",
+                HttpRequestError.VersionNegotiationError => "HTTP version not supported by the backend",
+                _ => error == ForwarderError.Request && RefusedBeforeSending(exception) ? "the request cannot be forwarded as given" : error.ToString(),
+            },
+        };
+        var detail = Innermost(exception);
+        return detail is null ? reason : $"{reason} ({detail})";
+    }
+
+    private static HttpRequestError? HttpError(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } h) return h.HttpRequestError;
+        }
+        return null;
+    }
+
+    /// <summary>The most specific message: HttpClient wraps the real cause in "An error occurred while sending the request."</summary>
+    private static string? Innermost(Exception? exception)
+    {
+        if (exception is null) return null;
+        var e = exception;
+        while (e.InnerException is not null) e = e.InnerException;
+        return e.Message.TrimEnd('.');
+    }
 }

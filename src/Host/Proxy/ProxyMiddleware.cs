@@ -71,27 +71,33 @@ public sealed partial class ProxyMiddleware(
                 backend.Counters.RequestStarted();
                 var attemptStarted = Stopwatch.GetTimestamp();
                 var error = ForwarderError.None;
+                var kind = OutcomeKind.Response;
                 var neverReached = false;
                 try
                 {
                     error = await forwarder.SendAsync(context, backend.Definition.Prefix, forwarding.Invoker, forwarding.RequestConfig, forwarding.Transformer);
-                    neverReached = error != ForwarderError.None && RetryRules.NeverReached(context.Features.Get<IForwarderErrorFeature>()?.Exception);
+                    if (error != ForwarderError.None)
+                    {
+                        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+                        kind = Outcomes.Classify(error, exception);
+                        neverReached = kind == OutcomeKind.ConnectionError && RetryRules.NeverReached(exception);
+                    }
                 }
                 finally
                 {
-                    var kind = neverReached ? OutcomeKind.ConnectionError : Outcomes.Classify(error);
                     var status = state.HeldStatus != 0 ? state.HeldStatus : context.Response.StatusCode;
                     backend.Finish(state.Admission, kind, status, Stopwatch.GetElapsedTime(attemptStarted).Ticks);
                 }
                 state.LastError = error;
+                if (!neverReached && kind != OutcomeKind.RequestRefused) state.ReachedBackend = true;
                 if (state.FailedPlugin is { } failed)
                 {
                     await PluginHooks.FailAsync(context, failed);
                     break;
                 }
-                if (NextRetry(context, state, error, neverReached) is not { } reason)
+                if (NextRetry(context, state, error, kind, neverReached) is not { } reason)
                 {
-                    await Settle(context, state, error);
+                    await Settle(context, state, error, kind, nothingLeft: false);
                     break;
                 }
                 var immediate = neverReached && state.Attempts == 1 && settings.ConnectionErrors.ImmediateFailover;
@@ -101,7 +107,8 @@ public sealed partial class ProxyMiddleware(
                 var next = service.Pick(key, out admission, state.Tried);
                 if (next is null)
                 {
-                    if (!context.Response.HasStarted) await AllBackendsDown(context, service);
+                    if (state.HeldStatus != 0) await AllBackendsDown(context, service);
+                    else await Settle(context, state, error, kind, nothingLeft: true);
                     break;
                 }
                 LogRetry(log, context.Request.Method, context.Request.Path.Value, backend.Definition.Url, next.Definition.Url, reason);
@@ -120,19 +127,30 @@ public sealed partial class ProxyMiddleware(
         }
     }
 
-    /// <summary>The last attempt's result stands: log a real failure, and turn "no backend reachable at all" into a 503.</summary>
-    private Task Settle(HttpContext context, ForwardState state, ForwarderError error)
+    /// <summary>
+    /// The last attempt's result stands. A failure is logged in one line naming backend and cause;
+    /// the client gets 503 only when no backend could even be connected to (the service is down), 400
+    /// when its own request could not be sent, else the forwarder's 502/504 with the reason.
+    /// </summary>
+    private Task Settle(HttpContext context, ForwardState state, ForwarderError error, OutcomeKind kind, bool nothingLeft)
     {
-        if (error == ForwarderError.None) return Task.CompletedTask;
-        if (Outcomes.Classify(error) != OutcomeKind.ClientAborted)
+        if (error == ForwarderError.None || kind == OutcomeKind.ClientAborted) return Task.CompletedTask;
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        var why = Outcomes.Describe(error, exception);
+        var backend = state.Backend.Definition;
+        if (kind == OutcomeKind.RequestRefused)
         {
-            LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Backend.Definition.Url, error,
-                context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message, state.Attempts);
+            LogRefused(log, context.Request.Method, context.Request.Path.Value, backend.Url, why);
+            return context.Response.HasStarted ? Task.CompletedTask
+                : Reject(context, StatusCodes.Status400BadRequest, "Bad request: it cannot be forwarded as sent\n");
         }
+        LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Service.Definition.Name, backend.Id, backend.Url, why, state.Attempts);
+        if (context.Response.HasStarted) return Task.CompletedTask;
         // Connection failures on every backend there is: the service is down (a timeout keeps its 504).
-        return error == ForwarderError.Request && !context.Response.HasStarted && AllTried(state)
-            ? AllBackendsDown(context, state.Service)
-            : Task.CompletedTask;
+        if (!state.ReachedBackend && (nothingLeft || AllTried(state))) return AllBackendsDown(context, state.Service);
+        var status = context.Response.StatusCode >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
+        var reason = status == StatusCodes.Status504GatewayTimeout ? "Gateway timeout: the backend did not answer in time" : "Bad gateway: the backend's response could not be used";
+        return Reject(context, status, $"{reason}\n");
     }
 
     private static void Completed(HttpContext context, ActivePlugin[] chain, ServiceSlot service, ForwardState? state, long started)
@@ -144,9 +162,10 @@ public sealed partial class ProxyMiddleware(
     }
 
     /// <summary>Why this attempt should be re-sent elsewhere, or null when its result stands.</summary>
-    private static string? NextRetry(HttpContext context, ForwardState state, ForwarderError error, bool neverReached)
+    private static string? NextRetry(HttpContext context, ForwardState state, ForwarderError error, OutcomeKind kind, bool neverReached)
     {
         if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted) return null;
+        if (kind is OutcomeKind.RequestRefused or OutcomeKind.ClientAborted) return null; // the client's problem: no other backend would do better
         if (state.HeldStatus != 0) return $"status {state.HeldStatus}"; // the transformer already claimed the retry
         if (error == ForwarderError.None || Environment.TickCount64 >= state.DeadlineMs) return null;
         if (neverReached)
@@ -214,8 +233,11 @@ public sealed partial class ProxyMiddleware(
         return context.Response.WriteAsync(message);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed on {Backend} after {Attempts} attempt(s): {Error} {Detail}")]
-    private static partial void LogFailed(ILogger logger, string method, string? path, Uri backend, ForwarderError error, string? detail, int attempts);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed: backend {Service}/{BackendId} {Backend}: {Reason} (attempt {Attempts})")]
+    private static partial void LogFailed(ILogger logger, string method, string? path, string service, string backendId, Uri backend, string reason, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} refused with 400, not held against backend {Backend}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string? path, Uri backend, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "retrying {Method} {Path}: {Previous} failed ({Reason}), now {Next}")]
     private static partial void LogRetry(ILogger logger, string method, string? path, Uri previous, Uri next, string reason);

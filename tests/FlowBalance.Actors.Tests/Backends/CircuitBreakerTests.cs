@@ -71,6 +71,49 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_successful_rescue_closes_an_open_breaker_and_failed_rescues_never_lengthen_the_ejection()
+    {
+        var settings = Settings with { CircuitBreaker = Settings.CircuitBreaker with { RecoveryTimeout = TimeSpan.FromMinutes(10) } };
+        var slot = new BackendSlot(new BackendDefinition("c", new Uri("http://c.test"), 1), settings.CircuitBreaker);
+        var events = CreateTestProbe();
+        Sys.EventStream.Subscribe(events.Ref, typeof(BackendActor.BackendStateChanged));
+        var actor = Sys.ActorOf(BackendActor.Props(slot, "svc", settings, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)));
+        await actor.Ask<BackendSnapshot>(BackendActor.GetStatus.Instance, RemainingOrDefault); // started: it hears the failures
+        for (var i = 0; i < 3; i++) FailOn(slot, Admission.Trial);
+        Assert.Equal("breaker opened", events.ExpectMsg<BackendActor.BackendStateChanged>().Change);
+
+        for (var i = 0; i < 5; i++) FailOn(slot, slot.Gate.TryRescue(NowMs));
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // failed rescues: nothing changes
+        Assert.Equal((BreakerState.Open, 1), (slot.Current.Breaker, slot.Current.Ejections));
+
+        var rescue = slot.Gate.TryRescue(NowMs);
+        Assert.Equal(Admission.Rescue, rescue);
+        slot.Counters.RequestStarted();
+        slot.Finish(rescue, OutcomeKind.Response, 200, 0);
+
+        var closed = events.ExpectMsg<BackendActor.BackendStateChanged>();
+        Assert.Equal("breaker closed", closed.Change);
+        Assert.Contains("no backend of the service was routable", closed.Detail);
+        Assert.Equal(Admission.Admitted, slot.Gate.TryAdmit(NowMs));
+    }
+
+    [Fact]
+    public async Task A_successful_rescue_makes_a_backend_its_probes_marked_unhealthy_healthy_again()
+    {
+        var slot = new BackendSlot(new BackendDefinition("c", new Uri("http://c.test"), 1), Settings.CircuitBreaker);
+        var actor = Sys.ActorOf(BackendActor.Props(slot, "svc", Settings, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)));
+        actor.Tell(new BackendActor.SetHealth(BackendHealth.Unhealthy, "test"));
+        await AwaitConditionAsync(() => Task.FromResult(slot.Current.Health == BackendHealth.Unhealthy));
+
+        var rescue = slot.Gate.TryRescue(NowMs);
+        slot.Counters.RequestStarted();
+        slot.Finish(rescue, OutcomeKind.Response, 200, 0);
+
+        await AwaitConditionAsync(() => Task.FromResult(slot.Current.Health == BackendHealth.Healthy));
+        Assert.True(slot.Current.Routable);
+    }
+
+    [Fact]
     public async Task Opens_when_the_error_rate_crosses_the_threshold_without_a_streak()
     {
         var settings = Settings with
@@ -111,6 +154,12 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
         var service = Sys.ActorOf(ServiceActor.Props(_service, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)), ActorNames.Service("svc"));
         await service.Ask<ServiceActor.ServiceStatus>(ServiceActor.GetStatus.Instance, RemainingOrDefault);
         return service;
+    }
+
+    private static void FailOn(BackendSlot slot, Admission admission)
+    {
+        slot.Counters.RequestStarted();
+        slot.Finish(admission, OutcomeKind.ConnectionError, 502, 0);
     }
 
     private void Fail(Admission admission)
