@@ -41,6 +41,8 @@ public sealed class ForwarderClients : IDisposable
         EnableMultipleHttp2Connections = true,
         ActivityHeadersPropagator = null, // no trace headers injected per request: less work on the hot path
         ConnectTimeout = connectTimeout,
+        // Every attempt is the proxy's own: no silent re-send of a request whose connection died (OwnedAttemptStream).
+        ConnectCallback = OwnedAttemptStream.ConnectAsync,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         // Header bytes pass through unchanged, as nginx and HAProxy do: Kestrel decodes them as Latin-1
         // (HeaderEncoding), so encoding them as Latin-1 again sends the client's bytes (UTF-8 cookies too).
