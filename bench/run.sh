@@ -6,13 +6,15 @@
 #   bench/run.sh --scale         100 services x 10 backends: startup time, idle memory, health-check CPU
 #   options: --rounds N (5) --duration SECONDS (6) --connections N (64)
 #            --targets a,b,...  (table mode; default: flowbalance,flowbalance+plugin,yarp,haproxy,nginx,direct)
+#            --base DLL   adds the target flowbalance-base: another build of FlowBalance.Host.dll (e.g. the
+#                         previous commit's) on the same config, for an interleaved A/B in one run
 #
 # Proxies run pinned to CPU 0; wrk and the nginx backends to CPU 1 (taskset). Needs wrk, haproxy,
 # nginx (Debian packages; installed when missing and running as root) and the .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-ROUNDS=5 DURATION=6 CONNECTIONS=64 MODE=table
+ROUNDS=5 DURATION=6 CONNECTIONS=64 MODE=table BASE_DLL=
 TARGETS=(flowbalance flowbalance+plugin yarp haproxy nginx direct)
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -20,6 +22,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --targets) IFS=, read -r -a TARGETS <<< "$2"; shift 2 ;;
+    --base) BASE_DLL=$(realpath "$2"); shift 2 ;;
     --failover) MODE=failover; shift ;;
     --scale) MODE=scale; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -28,7 +31,7 @@ done
 
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
-declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204)
+declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205)
 for t in "${TARGETS[@]}"; do
   [ -n "${PORT[$t]:-}" ] || { echo "unknown target '$t' (targets: ${!PORT[*]})" >&2; exit 2; }
 done
@@ -154,6 +157,11 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
     flowbalance)
       taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance.conf" \
         --listen "http://127.0.0.1:${PORT[flowbalance]}" > "$WORK/flowbalance.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    flowbalance-base)
+      [ -f "$BASE_DLL" ] || { echo "flowbalance-base needs --base path/to/FlowBalance.Host.dll" >&2; exit 2; }
+      taskset -c $PROXY_CPU dotnet "$BASE_DLL" --config "$WORK/flowbalance.conf" \
+        --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-base.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance+plugin)
       taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-plugin.conf" \

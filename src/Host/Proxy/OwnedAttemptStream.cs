@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 
 namespace FlowBalance.Host.Proxy;
 
@@ -12,12 +13,24 @@ namespace FlowBalance.Host.Proxy;
 /// visibly: counted against the backend and re-sent elsewhere by the proxy's own loop, if at all.
 /// An end-of-stream before any request byte was written (an idle connection the backend closed) is
 /// left alone: the handler's retry is harmless there, the backend saw nothing.
-/// One bool per connection; no allocation per request on the synchronous path.
+/// No allocation per read: a pending read completes through this stream's own reusable
+/// <see cref="IValueTaskSource{TResult}"/> (a connection has one read outstanding at a time).
 /// </summary>
-public sealed class OwnedAttemptStream(Stream inner) : Stream
+public sealed class OwnedAttemptStream : Stream, IValueTaskSource<int>
 {
+    private readonly Stream _inner;
+    private readonly Action _readCompleted;
+    private ManualResetValueTaskSourceCore<int> _read;
+    private ValueTaskAwaiter<int> _pending;
+    private Memory<byte> _pendingBuffer;
     private volatile bool _awaitingResponse;
     private bool _upgraded; // after "101 Switching Protocols" the connection is an opaque tunnel
+
+    public OwnedAttemptStream(Stream inner)
+    {
+        _inner = inner;
+        _readCompleted = ReadCompleted;
+    }
 
     /// <summary>The ConnectCallback for plain-HTTP backends (TLS connections are left as the handler makes them).</summary>
     public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -36,9 +49,9 @@ public sealed class OwnedAttemptStream(Stream inner) : Stream
         return context.InitialRequestMessage.RequestUri?.Scheme == Uri.UriSchemeHttp ? new OwnedAttemptStream(stream) : stream;
     }
 
-    public override bool CanRead => inner.CanRead;
+    public override bool CanRead => _inner.CanRead;
 
-    public override bool CanWrite => inner.CanWrite;
+    public override bool CanWrite => _inner.CanWrite;
 
     public override bool CanSeek => false;
 
@@ -52,8 +65,15 @@ public sealed class OwnedAttemptStream(Stream inner) : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = inner.ReadAsync(buffer, cancellationToken);
-        if (!read.IsCompletedSuccessfully) return Completing(read, buffer);
+        var read = _inner.ReadAsync(buffer, cancellationToken);
+        if (!read.IsCompletedSuccessfully)
+        {
+            _pendingBuffer = buffer;
+            _pending = read.GetAwaiter();
+            _read.Reset();
+            _pending.UnsafeOnCompleted(_readCompleted);
+            return new ValueTask<int>(this, _read.Version);
+        }
         try
         {
             return new ValueTask<int>(Observe(read.Result, buffer.Span));
@@ -67,14 +87,14 @@ public sealed class OwnedAttemptStream(Stream inner) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(Span<byte> buffer) => Observe(inner.Read(buffer), buffer);
+    public override int Read(Span<byte> buffer) => Observe(_inner.Read(buffer), buffer);
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Wrote(buffer.Length);
-        return inner.WriteAsync(buffer, cancellationToken);
+        return _inner.WriteAsync(buffer, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -83,14 +103,14 @@ public sealed class OwnedAttemptStream(Stream inner) : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         Wrote(buffer.Length);
-        inner.Write(buffer);
+        _inner.Write(buffer);
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Flush() => inner.Flush();
+    public override void Flush() => _inner.Flush();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -98,19 +118,42 @@ public sealed class OwnedAttemptStream(Stream inner) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) inner.Dispose();
+        if (disposing) _inner.Dispose();
         base.Dispose(disposing);
     }
 
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+    public override ValueTask DisposeAsync() => _inner.DisposeAsync();
 
     private void Wrote(int length)
     {
         if (length > 0 && !_upgraded) _awaitingResponse = true;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<int> Completing(ValueTask<int> read, Memory<byte> buffer) => Observe(await read, buffer.Span);
+    private void ReadCompleted()
+    {
+        var pending = _pending;
+        var buffer = _pendingBuffer;
+        _pending = default;
+        _pendingBuffer = default;
+        int read;
+        try
+        {
+            read = Observe(pending.GetResult(), buffer.Span);
+        }
+        catch (Exception e)
+        {
+            _read.SetException(e);
+            return;
+        }
+        _read.SetResult(read);
+    }
+
+    int IValueTaskSource<int>.GetResult(short token) => _read.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _read.GetStatus(token);
+
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _read.OnCompleted(continuation, state, token, flags);
 
     private int Observe(int read, ReadOnlySpan<byte> buffer)
     {
