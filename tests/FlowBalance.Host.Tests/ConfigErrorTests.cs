@@ -37,6 +37,46 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task A_20000_level_nesting_exits_with_code_2_and_one_line_within_seconds()
+    {
+        // 60 KB that overflowed the parser's stack: "Stack overflow." and exit code 134.
+        var file = BalancerProcess.WriteConfig("flowbalance.demo_backends = 1\nakka.x = " + string.Concat(Enumerable.Repeat("{ a = ", 20_000)) + "1" + new string('}', 20_000));
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file]);
+
+            Assert.Equal(2, exitCode);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"exited after {clock.Elapsed}");
+            Assert.Equal(
+                [$"flowbalance: configuration error in {file}:", "  line 2: nested more than 64 levels deep (the limit; objects, lists and each part of a dotted key count)"],
+                output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select((l, i) => i == 0 ? l : "  " + l));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_file_larger_than_4_MiB_exits_with_code_2_and_names_the_limit()
+    {
+        var file = BalancerProcess.WriteConfig("flowbalance.demo_backends = 1\n# " + new string('x', 5 * 1024 * 1024));
+        try
+        {
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file]);
+
+            Assert.Equal(2, exitCode);
+            Assert.Contains($"config file {file} is larger than 4 MiB (the limit)", output);
+            Assert.DoesNotContain("   at ", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Missing_config_file_exits_with_code_2()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"nowhere-{Guid.NewGuid():N}.conf");

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
-using Akka.Configuration;
 
 namespace FlowBalance.Actors.Configuration;
 
@@ -19,7 +18,9 @@ public static partial class ConfigLoader
         try
         {
             // Relative paths in the file (plugins_dir, geo.database) mean next to it, wherever the balancer started.
-            return Parse(File.ReadAllText(full), defaultBackends, System.IO.Path.GetDirectoryName(full));
+            return ReadAtMost(full, ConfigLimits.MaxBytes) is { } text
+                ? Parse(text, defaultBackends, System.IO.Path.GetDirectoryName(full))
+                : Failed(new ConfigError(null, null, $"config file {full} is larger than {ConfigLimits.MaxBytes / (1024 * 1024)} MiB (the limit)"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -32,9 +33,8 @@ public static partial class ConfigLoader
     /// <param name="baseDirectory">What relative paths are relative to (the config file's folder); null = the working directory.</param>
     public static ConfigLoadResult Parse(string text, string? defaultBackends, string? baseDirectory = null)
     {
-        var outline = HoconOutline.Scan(text);
-        if (outline.SyntaxErrors.Count > 0) return new ConfigLoadResult(null, null, outline.SyntaxErrors);
-        if (TryParseHocon(text, out var hocon) is { } syntax) return Failed(syntax);
+        var (outline, hocon, syntax) = HoconText.Parse(text);
+        if (syntax.Count > 0) return new ConfigLoadResult(null, null, syntax);
 
         var errors = new ConfigErrors(outline);
         var section = hocon!.Root.GetObject().Items.TryGetValue("flowbalance", out var value) ? new ConfigNode(value, "flowbalance", errors) : (ConfigNode?)null;
@@ -91,13 +91,13 @@ public static partial class ConfigLoader
             ? (environmentValue, DefaultBackendsVariable)
             : (fromVars, "flowbalance.vars.DEFAULT_BACKENDS");
         if (json is null) return null;
-        Akka.Configuration.Config? parsed = null;
-        if (HoconOutline.Scan(json).SyntaxErrors.Count > 0 || TryParseHocon(json, out parsed) is not null)
+        var parsed = HoconText.Parse(json);
+        if (parsed.Hocon is null)
         {
-            errors.Add(source, "is not valid JSON such as {\"hostname\": \"example.com\", \"backends\": [\"https://server1.com\"]}");
+            errors.Add(source, $"is not valid JSON such as {{\"hostname\": \"example.com\", \"backends\": [\"https://server1.com\"]}} ({parsed.Errors[0]})");
             return null;
         }
-        var node = new ConfigNode(parsed!.Root, source, errors);
+        var node = new ConfigNode(parsed.Hocon.Root, source, errors);
         return ServiceReader.Read(node, root);
     }
 
@@ -141,31 +141,23 @@ public static partial class ConfigLoader
         }
     }
 
-    /// <summary>Runs Akka's parser; returns a syntax error (with the line when the parser gives a position) or null.</summary>
-    private static ConfigError? TryParseHocon(string text, out Config? config)
+    /// <summary>The file's text, or null when it has more than <paramref name="limit"/> characters (read no further: it may be endless).</summary>
+    private static string? ReadAtMost(string path, int limit)
     {
-        try
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        var buffer = new char[Math.Min(limit + 1, 64 * 1024)];
+        var text = new System.Text.StringBuilder();
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
         {
-            config = ConfigurationFactory.ParseString(text);
-            return null;
+            text.Append(buffer, 0, read);
+            if (text.Length > limit) return null;
         }
-        catch (Exception e)
-        {
-            config = null;
-            var message = e.Message.Split('\n')[0].Trim();
-            var position = PositionPattern().Match(message);
-            int? line = position.Success && int.TryParse(position.Groups[1].Value, out var at)
-                ? text.AsSpan(0, Math.Min(at, text.Length)).Count('\n') + 1
-                : null;
-            return new ConfigError(null, line, $"HOCON syntax error: {message}");
-        }
+        return text.ToString();
     }
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
 
     [GeneratedRegex(@"^https?://(\*|\+|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-]+)(:\d{1,5})?/?$")]
     private static partial Regex ListenUrl();
-
-    [GeneratedRegex(@"position (\d+)")]
-    private static partial Regex PositionPattern();
 }
