@@ -11,7 +11,8 @@ public static partial class ConfigLoader
 {
     public const string DefaultBackendsVariable = "DEFAULT_BACKENDS";
 
-    public static ConfigLoadResult LoadFile(string path, string? defaultBackends)
+    /// <param name="environment">Where <c>${NAME}</c> substitutions come from; null = the process environment.</param>
+    public static ConfigLoadResult LoadFile(string path, string? defaultBackends, Func<string, string?>? environment = null)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) return Failed(new ConfigError(null, null, $"config file not found: {full}"));
@@ -19,7 +20,7 @@ public static partial class ConfigLoader
         {
             // Relative paths in the file (plugins_dir, geo.database) mean next to it, wherever the balancer started.
             return ReadAtMost(full, ConfigLimits.MaxBytes) is { } text
-                ? Parse(text, defaultBackends, System.IO.Path.GetDirectoryName(full))
+                ? Parse(text, defaultBackends, System.IO.Path.GetDirectoryName(full), environment)
                 : Failed(new ConfigError(null, null, $"config file {full} is larger than {ConfigLimits.MaxBytes / (1024 * 1024)} MiB (the limit)"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -31,9 +32,11 @@ public static partial class ConfigLoader
     /// <param name="text">The file's text.</param>
     /// <param name="defaultBackends">The DEFAULT_BACKENDS environment variable, if set.</param>
     /// <param name="baseDirectory">What relative paths are relative to (the config file's folder); null = the working directory.</param>
-    public static ConfigLoadResult Parse(string text, string? defaultBackends, string? baseDirectory = null)
+    /// <param name="environment">Where <c>${NAME}</c> substitutions come from; null = the process environment.</param>
+    public static ConfigLoadResult Parse(string text, string? defaultBackends, string? baseDirectory = null, Func<string, string?>? environment = null)
     {
-        var (outline, hocon, syntax) = HoconText.Parse(text);
+        environment ??= Environment.GetEnvironmentVariable;
+        var (outline, hocon, syntax) = HoconText.Parse(text, environment);
         if (syntax.Count > 0) return new ConfigLoadResult(null, null, syntax);
 
         var errors = new ConfigErrors(outline);
@@ -43,11 +46,11 @@ public static partial class ConfigLoader
             errors.Add(notObject.Path, "expected an object: flowbalance { ... }");
             return new ConfigLoadResult(null, hocon, errors.All);
         }
-        var options = Read(section, defaultBackends, baseDirectory ?? Environment.CurrentDirectory, errors);
+        var options = Read(section, defaultBackends, baseDirectory ?? Environment.CurrentDirectory, environment, errors);
         return errors.All.Count > 0 ? new ConfigLoadResult(null, hocon, errors.All) : new ConfigLoadResult(options, hocon, []);
     }
 
-    private static FlowBalanceOptions Read(ConfigNode? root, string? defaultBackends, string baseDirectory, ConfigErrors errors)
+    private static FlowBalanceOptions Read(ConfigNode? root, string? defaultBackends, string baseDirectory, Func<string, string?> environment, ConfigErrors errors)
     {
         if (root is { } r) ConfigKeys.CheckUnknown(r, ConfigKeys.Root);
         var listen = root?.Child("listen") is { } l ? ReadListen(l) : null;
@@ -68,7 +71,7 @@ public static partial class ConfigLoader
                 if (ServiceReader.Read(element, root) is { } service) services.Add(service);
             }
         }
-        if (ReadDefaultBackends(root, defaultBackends, errors) is { } fromVariable)
+        if (ReadDefaultBackends(root, defaultBackends, environment, errors) is { } fromVariable)
         {
             // DEFAULT_BACKENDS defines its service, or replaces the one with the same hostname.
             services.RemoveAll(s => s.Hostname == fromVariable.Hostname);
@@ -84,14 +87,14 @@ public static partial class ConfigLoader
         return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, geo, [.. errors.Warnings]);
     }
 
-    private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, ConfigErrors errors)
+    private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, Func<string, string?> environment, ConfigErrors errors)
     {
         var fromVars = root?.Child("vars") is { } vars ? ReadVars(vars) : null;
         var (json, source) = !string.IsNullOrWhiteSpace(environmentValue)
             ? (environmentValue, DefaultBackendsVariable)
             : (fromVars, "flowbalance.vars.DEFAULT_BACKENDS");
         if (json is null) return null;
-        var parsed = HoconText.Parse(json);
+        var parsed = HoconText.Parse(json, environment);
         if (parsed.Hocon is null)
         {
             errors.Add(source, $"is not valid JSON such as {{\"hostname\": \"example.com\", \"backends\": [\"https://server1.com\"]}} ({parsed.Errors[0]})");

@@ -16,6 +16,23 @@ public sealed partial class HoconOutline
         public int Index { get; set; } = -1;
         public string PendingKey { get; set; } = "";
         public Expect State { get; set; } = isArray ? Expect.Value : Expect.Key;
+
+        /// <summary>Where its '[' or '{' is in the text.</summary>
+        public int OpenPos { get; init; }
+
+        /// <summary>Where the pending key starts in the text, and its path.</summary>
+        public int KeyStart { get; set; }
+        public string KeyPath { get; set; } = "";
+
+        // The value being read (a field's or the current element's): its parts, for substitutions.
+        public int ValueStart { get; set; }
+        public string ValuePath { get; set; } = "";
+        public bool ValueComposite { get; set; }
+        public bool ValuePlain { get; set; }
+        public HoconSubstitutions.Site? Site { get; set; }
+
+        /// <summary>Set on a list once one of its elements holds a substitution.</summary>
+        public HoconSubstitutions.ListSpan? List { get; set; }
     }
 
     private sealed class Scanner(string text, HoconOutline outline)
@@ -26,6 +43,7 @@ public sealed partial class HoconOutline
         private int _separatorLine;
         private bool _rootSeen;
         private int _values;
+        private bool _substitution; // the last token read was ${…}
 
         public void Run()
         {
@@ -115,15 +133,25 @@ public sealed partial class HoconOutline
             if (frame.IsArray)
             {
                 if (!WithinDepth(depth)) return;
-                if (frame.State == Expect.AfterValue) { _pos++; _stack.Push(new Frame(c, _line, frame.Path, c == '[', depth)); return; } // concatenation
+                if (frame.State == Expect.AfterValue) // concatenation: [ [1] [2] ]
+                {
+                    Part(frame, composite: true);
+                    _stack.Push(new Frame(c, _line, frame.Path, c == '[', depth) { OpenPos = _pos });
+                    _pos++;
+                    return;
+                }
                 frame.Index++;
                 path = $"{frame.Path}[{frame.Index}]";
+                BeginValue(frame, _pos, path);
+                Part(frame, composite: true);
             }
             else if (frame.State is Expect.Separator or Expect.Value or Expect.AfterValue) // AfterValue: object concatenation, a = ${x} { ... }
             {
                 depth += KeyParts(frame.PendingKey) - 1;
                 path = Join(frame.Path, frame.PendingKey);
                 if (path is null || !WithinDepth(depth)) return;
+                if (frame.State != Expect.AfterValue) BeginValue(frame, frame.KeyStart, frame.KeyPath);
+                Part(frame, composite: true);
             }
             else if (c == '{' && frame.Open == '\0' && !_rootSeen)
             {
@@ -143,7 +171,7 @@ public sealed partial class HoconOutline
             if (path.Length > 0) outline._lines[path] = _line;
             _rootSeen = true;
             frame.State = Expect.AfterValue;
-            _stack.Push(new Frame(c, _line, path, c == '[', depth));
+            _stack.Push(new Frame(c, _line, path, c == '[', depth) { OpenPos = _pos });
             _pos++;
         }
 
@@ -165,6 +193,11 @@ public sealed partial class HoconOutline
                 Error(frame.State == Expect.Value ? _separatorLine : _line, $"'{frame.PendingKey}' has no value");
                 return;
             }
+            if (frame.List is { } list)
+            {
+                list.Close = _pos;
+                list.Elements = frame.Index + 1;
+            }
             _stack.Pop();
             _pos++;
         }
@@ -172,33 +205,82 @@ public sealed partial class HoconOutline
         private void Token(Frame frame)
         {
             var start = _line;
+            var startPos = _pos;
             var token = ReadToken();
             if (token is null || !CountValue()) return;
+            var reference = _substitution ? Reference(token, startPos, start) : null;
             switch (frame.State)
             {
                 case Expect.Key:
+                    if (reference is not null)
+                    {
+                        Error(start, $"a substitution ({token}) cannot be a key");
+                        return;
+                    }
                     if (Join(frame.Path, token) is not { } path || !WithinDepth(frame.Depth + KeyParts(token))) return;
                     frame.PendingKey = token;
+                    frame.KeyStart = startPos;
+                    frame.KeyPath = path;
                     frame.State = Expect.Separator;
                     outline._lines[path] = start;
+                    if (frame.Path.Length == 0) outline._rootKeys.Add(token.Split('.')[0]);
                     return;
                 case Expect.Separator:
                     Error(start, $"expected ':' or '=' after '{frame.PendingKey}'");
                     return;
                 case Expect.Value when frame.IsArray:
                     frame.Index++;
-                    outline._lines[$"{frame.Path}[{frame.Index}]"] = start;
+                    var element = $"{frame.Path}[{frame.Index}]";
+                    outline._lines[element] = start;
+                    BeginValue(frame, startPos, element);
+                    Part(frame, composite: false, reference);
                     frame.State = Expect.AfterValue;
                     return;
                 default:
+                    if (frame.State == Expect.Value) BeginValue(frame, frame.KeyStart, frame.KeyPath);
+                    Part(frame, composite: false, reference);
                     frame.State = Expect.AfterValue; // a value, or a later part of a concatenated value
                     return;
             }
         }
 
+        private HoconSubstitutions.Reference Reference(string token, int startPos, int line)
+        {
+            var body = token[2..^1];
+            var optional = body.StartsWith('?');
+            return new HoconSubstitutions.Reference(startPos, _pos, (optional ? body[1..] : body).Trim(), optional, line);
+        }
+
+        private static void BeginValue(Frame frame, int start, string path)
+        {
+            frame.ValueStart = start;
+            frame.ValuePath = path;
+            frame.ValueComposite = frame.ValuePlain = false;
+            frame.Site = null;
+        }
+
+        /// <summary>Notes one part of the value being read; a value with a substitution becomes a <see cref="HoconSubstitutions.Site"/>.</summary>
+        private void Part(Frame frame, bool composite, HoconSubstitutions.Reference? reference = null)
+        {
+            if (composite) frame.ValueComposite = true;
+            else if (reference is null) frame.ValuePlain = true;
+            if (reference is not null && frame.Site is null)
+            {
+                var list = frame.IsArray ? frame.List ??= new HoconSubstitutions.ListSpan(frame.OpenPos) : null;
+                frame.Site = new HoconSubstitutions.Site(frame.ValueStart, frame.ValuePath, list);
+                outline._substitutions.Add(frame.Site);
+            }
+            if (frame.Site is not { } site) return;
+            site.Composite = frame.ValueComposite;
+            site.Plain = frame.ValuePlain;
+            if (reference is not null) site.References.Add(reference);
+            if (!composite) site.End = _pos;
+        }
+
         /// <summary>Reads a quoted string or an unquoted literal; returns its text (quotes removed).</summary>
         private string? ReadToken()
         {
+            _substitution = false;
             if (text[_pos] == '"')
             {
                 if (Peek(1) == '"' && Peek(2) == '"')
@@ -223,9 +305,10 @@ public sealed partial class HoconOutline
             if (text[_pos] == '$' && Peek(1) == '{')
             {
                 var end = text.IndexOf('}', _pos);
-                if (end < 0) { Error(_line, "unterminated substitution '${'"); return null; }
+                if (end < 0 || text.AsSpan(_pos, end - _pos).Contains('\n')) { Error(_line, "unterminated substitution '${'"); return null; }
                 var sub = text[_pos..(end + 1)];
                 _pos = end + 1;
+                _substitution = true;
                 return sub;
             }
             var startPos = _pos;

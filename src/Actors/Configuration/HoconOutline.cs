@@ -12,10 +12,18 @@ public sealed partial class HoconOutline
 {
     private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
     private readonly List<ConfigError> _errors = [];
+    private readonly List<HoconSubstitutions.Site> _substitutions = [];
+    private readonly HashSet<string> _rootKeys = new(StringComparer.Ordinal);
 
     private HoconOutline() { }
 
     public IReadOnlyList<ConfigError> SyntaxErrors => _errors;
+
+    /// <summary>Every field value and list element holding a <c>${…}</c>, in text order.</summary>
+    internal IReadOnlyList<HoconSubstitutions.Site> Substitutions => _substitutions;
+
+    /// <summary>The first part of every top-level key: a substitution naming one refers to the file, not the environment.</summary>
+    internal IReadOnlySet<string> RootKeys => _rootKeys;
 
     /// <summary>The line where <paramref name="path"/> (e.g. <c>flowbalance.services[0].backends[1]</c>) was last set.</summary>
     public int? LineOf(string path)

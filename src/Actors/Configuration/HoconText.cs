@@ -5,13 +5,14 @@ namespace FlowBalance.Actors.Configuration;
 
 /// <summary>
 /// Turns config text into Akka's HOCON tree safely: the size limit, then our own outline (syntax,
-/// nesting and value-count limits), then Akka's parser on a thread of its own with a deadline.
+/// nesting and value-count limits), then environment substitutions resolved in the text, then
+/// Akka's parser on a thread of its own with a deadline.
 /// </summary>
 internal static partial class HoconText
 {
     public sealed record Parsed(HoconOutline? Outline, Config? Hocon, IReadOnlyList<ConfigError> Errors);
 
-    public static Parsed Parse(string text)
+    public static Parsed Parse(string text, Func<string, string?> environment)
     {
         if (text.Length > ConfigLimits.MaxBytes)
         {
@@ -19,7 +20,10 @@ internal static partial class HoconText
         }
         var outline = HoconOutline.Scan(text);
         if (outline.SyntaxErrors.Count > 0) return new Parsed(outline, null, outline.SyntaxErrors);
-        return TryParse(text, ConfigLimits.ParseTimeout, ConfigurationFactory.ParseString, out var hocon) is { } error
+        var problems = new List<ConfigError>();
+        var resolved = HoconSubstitutions.Resolve(text, outline, environment, problems);
+        if (problems.Count > 0) return new Parsed(outline, null, problems);
+        return TryParse(resolved, ConfigLimits.ParseTimeout, ConfigurationFactory.ParseString, out var hocon) is { } error
             ? new Parsed(outline, null, [error])
             : new Parsed(outline, hocon, []);
     }
