@@ -104,6 +104,33 @@ public sealed class ConfigErrorTests
         }
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:99999", "port 99999 is out of range (0-65535) in 'http://127.0.0.1:99999'")]
+    [InlineData("https://127.0.0.1:0", "HTTPS listeners come with the tls section, which is not available yet")]
+    [InlineData("http://localhost:0", "port 0 (any free port) needs an IP address such as 127.0.0.1, not localhost")]
+    [InlineData("http://1.2.3:0", "'1.2.3' is not an IPv4 address")]
+    public async Task A_listen_address_kestrel_cannot_bind_exits_with_code_2_and_no_stack_trace(string listen, string expected)
+    {
+        // Each of these crashed with an unhandled exception (exit code 134) once Kestrel tried to bind.
+        var file = BalancerProcess.WriteConfig($"flowbalance {{\n  demo_backends = 1\n  listen = \"{listen}\"\n}}");
+        try
+        {
+            var (fromFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", file]);
+            var (fromFlag, flagOutput) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", listen]);
+
+            Assert.Equal(2, fromFile);
+            Assert.Contains($"  flowbalance.listen (line 3): {expected}", fileOutput);
+            Assert.DoesNotContain("   at ", fileOutput);
+            Assert.Equal(2, fromFlag);
+            Assert.StartsWith($"flowbalance: --listen {expected}", flagOutput);
+            Assert.DoesNotContain("   at ", flagOutput);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task A_port_in_use_exits_with_code_1_and_one_line()
     {
@@ -118,6 +145,25 @@ public sealed class ConfigErrorTests
             Assert.Equal(1, exitCode);
             Assert.Contains($"flowbalance: cannot listen on http://127.0.0.1:{port}", output);
             Assert.Contains("address already in use", output);
+            Assert.DoesNotContain("   at ", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task An_address_this_machine_does_not_have_exits_with_code_1_and_one_line()
+    {
+        // 192.0.2.0/24 is TEST-NET-1: never assigned to a machine. It crashed with an unhandled SocketException (exit code 134).
+        var file = BalancerProcess.WriteConfig("flowbalance { demo_backends = 1 }");
+        try
+        {
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", "http://192.0.2.1:0"]);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("flowbalance: cannot listen on http://192.0.2.1:0: Cannot assign requested address", output);
             Assert.DoesNotContain("   at ", output);
         }
         finally

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 
 namespace FlowBalance.Actors.Configuration;
 
@@ -7,7 +6,7 @@ namespace FlowBalance.Actors.Configuration;
 /// Turns <c>hocon.conf</c> into validated <see cref="FlowBalanceOptions"/> once. Every problem is
 /// collected (not just the first) so an operator fixes the file in one go.
 /// </summary>
-public static partial class ConfigLoader
+public static class ConfigLoader
 {
     public const string DefaultBackendsVariable = "DEFAULT_BACKENDS";
 
@@ -123,12 +122,7 @@ public static partial class ConfigLoader
     }
 
     /// <summary>Why <paramref name="listen"/> is not a usable listen address (also for <c>--listen</c>), or null.</summary>
-    public static string? ListenProblem(string listen)
-    {
-        var urls = listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var bad = urls.Length == 0 ? listen : urls.FirstOrDefault(url => !ListenUrl().IsMatch(url));
-        return bad is null ? null : $"must be a URL such as http://0.0.0.0:8080 (several separated by ';'), found '{bad}'";
-    }
+    public static string? ListenProblem(string listen) => ListenUrls.Problem(listen);
 
     private static void CheckDuplicates(List<ServiceDefinition> services, ConfigErrors errors)
     {
@@ -160,7 +154,4 @@ public static partial class ConfigLoader
     }
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
-
-    [GeneratedRegex(@"^https?://(\*|\+|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-]+)(:\d{1,5})?/?$")]
-    private static partial Regex ListenUrl();
 }
