@@ -132,6 +132,30 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task A_backend_url_with_credentials_exits_with_code_2_without_showing_the_password()
+    {
+        var file = BalancerProcess.WriteConfig("flowbalance {\n  backends = [\"http://admin:s3cr3t@127.0.0.1:1\"]\n}");
+        try
+        {
+            var (inFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", file]);
+            var (inVariable, variableOutput) = await BalancerProcess.RunToExitAsync(["--config", file], new Dictionary<string, string>
+            {
+                ["DEFAULT_BACKENDS"] = """{"hostname": "a.com", "backends": ["http://admin:s3cr3t@127.0.0.1:2"]}""",
+            });
+
+            Assert.Equal(2, inFile);
+            Assert.Contains("flowbalance.backends[0] (line 2): backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@127.0.0.1:1'", fileOutput);
+            Assert.Equal(2, inVariable);
+            Assert.Contains("DEFAULT_BACKENDS.backends[0]: backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@127.0.0.1:2'", variableOutput);
+            Assert.DoesNotContain("s3cr3t", fileOutput + variableOutput);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task A_port_in_use_exits_with_code_1_and_one_line()
     {
         using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
