@@ -60,7 +60,8 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+catch (Exception e) when (e is System.Net.Sockets.SocketException // an address this machine does not have
+    || e is IOException && (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase)))
 {
     Console.Error.WriteLine($"flowbalance: cannot listen on {options.Listen}: {e.Message}");
     return 1;

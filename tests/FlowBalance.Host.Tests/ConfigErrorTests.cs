@@ -37,6 +37,46 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task A_20000_level_nesting_exits_with_code_2_and_one_line_within_seconds()
+    {
+        // 60 KB that overflowed the parser's stack: "Stack overflow." and exit code 134.
+        var file = BalancerProcess.WriteConfig("flowbalance.demo_backends = 1\nakka.x = " + string.Concat(Enumerable.Repeat("{ a = ", 20_000)) + "1" + new string('}', 20_000));
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file]);
+
+            Assert.Equal(2, exitCode);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"exited after {clock.Elapsed}");
+            Assert.Equal(
+                [$"flowbalance: configuration error in {file}:", "  line 2: nested more than 64 levels deep (the limit; objects, lists and each part of a dotted key count)"],
+                output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select((l, i) => i == 0 ? l : "  " + l));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_file_larger_than_4_MiB_exits_with_code_2_and_names_the_limit()
+    {
+        var file = BalancerProcess.WriteConfig("flowbalance.demo_backends = 1\n# " + new string('x', 5 * 1024 * 1024));
+        try
+        {
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file]);
+
+            Assert.Equal(2, exitCode);
+            Assert.Contains($"config file {file} is larger than 4 MiB (the limit)", output);
+            Assert.DoesNotContain("   at ", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Missing_config_file_exits_with_code_2()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"nowhere-{Guid.NewGuid():N}.conf");
@@ -64,6 +104,57 @@ public sealed class ConfigErrorTests
         }
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:99999", "port 99999 is out of range (0-65535) in 'http://127.0.0.1:99999'")]
+    [InlineData("https://127.0.0.1:0", "HTTPS listeners come with the tls section, which is not available yet")]
+    [InlineData("http://localhost:0", "port 0 (any free port) needs an IP address such as 127.0.0.1, not localhost")]
+    [InlineData("http://1.2.3:0", "'1.2.3' is not an IPv4 address")]
+    public async Task A_listen_address_kestrel_cannot_bind_exits_with_code_2_and_no_stack_trace(string listen, string expected)
+    {
+        // Each of these crashed with an unhandled exception (exit code 134) once Kestrel tried to bind.
+        var file = BalancerProcess.WriteConfig($"flowbalance {{\n  demo_backends = 1\n  listen = \"{listen}\"\n}}");
+        try
+        {
+            var (fromFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", file]);
+            var (fromFlag, flagOutput) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", listen]);
+
+            Assert.Equal(2, fromFile);
+            Assert.Contains($"  flowbalance.listen (line 3): {expected}", fileOutput);
+            Assert.DoesNotContain("   at ", fileOutput);
+            Assert.Equal(2, fromFlag);
+            Assert.StartsWith($"flowbalance: --listen {expected}", flagOutput);
+            Assert.DoesNotContain("   at ", flagOutput);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_backend_url_with_credentials_exits_with_code_2_without_showing_the_password()
+    {
+        var file = BalancerProcess.WriteConfig("flowbalance {\n  backends = [\"http://admin:s3cr3t@127.0.0.1:1\"]\n}");
+        try
+        {
+            var (inFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", file]);
+            var (inVariable, variableOutput) = await BalancerProcess.RunToExitAsync(["--config", file], new Dictionary<string, string>
+            {
+                ["DEFAULT_BACKENDS"] = """{"hostname": "a.com", "backends": ["http://admin:s3cr3t@127.0.0.1:2"]}""",
+            });
+
+            Assert.Equal(2, inFile);
+            Assert.Contains("flowbalance.backends[0] (line 2): backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@127.0.0.1:1'", fileOutput);
+            Assert.Equal(2, inVariable);
+            Assert.Contains("DEFAULT_BACKENDS.backends[0]: backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@127.0.0.1:2'", variableOutput);
+            Assert.DoesNotContain("s3cr3t", fileOutput + variableOutput);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task A_port_in_use_exits_with_code_1_and_one_line()
     {
@@ -78,6 +169,25 @@ public sealed class ConfigErrorTests
             Assert.Equal(1, exitCode);
             Assert.Contains($"flowbalance: cannot listen on http://127.0.0.1:{port}", output);
             Assert.Contains("address already in use", output);
+            Assert.DoesNotContain("   at ", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task An_address_this_machine_does_not_have_exits_with_code_1_and_one_line()
+    {
+        // 192.0.2.0/24 is TEST-NET-1: never assigned to a machine. It crashed with an unhandled SocketException (exit code 134).
+        var file = BalancerProcess.WriteConfig("flowbalance { demo_backends = 1 }");
+        try
+        {
+            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", "http://192.0.2.1:0"]);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("flowbalance: cannot listen on http://192.0.2.1:0: Cannot assign requested address", output);
             Assert.DoesNotContain("   at ", output);
         }
         finally

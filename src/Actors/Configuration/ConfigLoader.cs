@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
-using Akka.Configuration;
 
 namespace FlowBalance.Actors.Configuration;
 
@@ -8,18 +6,21 @@ namespace FlowBalance.Actors.Configuration;
 /// Turns <c>hocon.conf</c> into validated <see cref="FlowBalanceOptions"/> once. Every problem is
 /// collected (not just the first) so an operator fixes the file in one go.
 /// </summary>
-public static partial class ConfigLoader
+public static class ConfigLoader
 {
     public const string DefaultBackendsVariable = "DEFAULT_BACKENDS";
 
-    public static ConfigLoadResult LoadFile(string path, string? defaultBackends)
+    /// <param name="environment">Where <c>${NAME}</c> substitutions come from; null = the process environment.</param>
+    public static ConfigLoadResult LoadFile(string path, string? defaultBackends, Func<string, string?>? environment = null)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) return Failed(new ConfigError(null, null, $"config file not found: {full}"));
         try
         {
             // Relative paths in the file (plugins_dir, geo.database) mean next to it, wherever the balancer started.
-            return Parse(File.ReadAllText(full), defaultBackends, System.IO.Path.GetDirectoryName(full));
+            return ReadAtMost(full, ConfigLimits.MaxBytes) is { } text
+                ? Parse(text, defaultBackends, System.IO.Path.GetDirectoryName(full), environment)
+                : Failed(new ConfigError(null, null, $"config file {full} is larger than {ConfigLimits.MaxBytes / (1024 * 1024)} MiB (the limit)"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -30,11 +31,12 @@ public static partial class ConfigLoader
     /// <param name="text">The file's text.</param>
     /// <param name="defaultBackends">The DEFAULT_BACKENDS environment variable, if set.</param>
     /// <param name="baseDirectory">What relative paths are relative to (the config file's folder); null = the working directory.</param>
-    public static ConfigLoadResult Parse(string text, string? defaultBackends, string? baseDirectory = null)
+    /// <param name="environment">Where <c>${NAME}</c> substitutions come from; null = the process environment.</param>
+    public static ConfigLoadResult Parse(string text, string? defaultBackends, string? baseDirectory = null, Func<string, string?>? environment = null)
     {
-        var outline = HoconOutline.Scan(text);
-        if (outline.SyntaxErrors.Count > 0) return new ConfigLoadResult(null, null, outline.SyntaxErrors);
-        if (TryParseHocon(text, out var hocon) is { } syntax) return Failed(syntax);
+        environment ??= Environment.GetEnvironmentVariable;
+        var (outline, hocon, syntax) = HoconText.Parse(text, environment);
+        if (syntax.Count > 0) return new ConfigLoadResult(null, null, syntax);
 
         var errors = new ConfigErrors(outline);
         var section = hocon!.Root.GetObject().Items.TryGetValue("flowbalance", out var value) ? new ConfigNode(value, "flowbalance", errors) : (ConfigNode?)null;
@@ -43,11 +45,11 @@ public static partial class ConfigLoader
             errors.Add(notObject.Path, "expected an object: flowbalance { ... }");
             return new ConfigLoadResult(null, hocon, errors.All);
         }
-        var options = Read(section, defaultBackends, baseDirectory ?? Environment.CurrentDirectory, errors);
+        var options = Read(section, defaultBackends, baseDirectory ?? Environment.CurrentDirectory, environment, errors);
         return errors.All.Count > 0 ? new ConfigLoadResult(null, hocon, errors.All) : new ConfigLoadResult(options, hocon, []);
     }
 
-    private static FlowBalanceOptions Read(ConfigNode? root, string? defaultBackends, string baseDirectory, ConfigErrors errors)
+    private static FlowBalanceOptions Read(ConfigNode? root, string? defaultBackends, string baseDirectory, Func<string, string?> environment, ConfigErrors errors)
     {
         if (root is { } r) ConfigKeys.CheckUnknown(r, ConfigKeys.Root);
         var listen = root?.Child("listen") is { } l ? ReadListen(l) : null;
@@ -68,7 +70,7 @@ public static partial class ConfigLoader
                 if (ServiceReader.Read(element, root) is { } service) services.Add(service);
             }
         }
-        if (ReadDefaultBackends(root, defaultBackends, errors) is { } fromVariable)
+        if (ReadDefaultBackends(root, defaultBackends, environment, errors) is { } fromVariable)
         {
             // DEFAULT_BACKENDS defines its service, or replaces the one with the same hostname.
             services.RemoveAll(s => s.Hostname == fromVariable.Hostname);
@@ -84,20 +86,20 @@ public static partial class ConfigLoader
         return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, geo, [.. errors.Warnings]);
     }
 
-    private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, ConfigErrors errors)
+    private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, Func<string, string?> environment, ConfigErrors errors)
     {
         var fromVars = root?.Child("vars") is { } vars ? ReadVars(vars) : null;
         var (json, source) = !string.IsNullOrWhiteSpace(environmentValue)
             ? (environmentValue, DefaultBackendsVariable)
             : (fromVars, "flowbalance.vars.DEFAULT_BACKENDS");
         if (json is null) return null;
-        Akka.Configuration.Config? parsed = null;
-        if (HoconOutline.Scan(json).SyntaxErrors.Count > 0 || TryParseHocon(json, out parsed) is not null)
+        var parsed = HoconText.Parse(json, environment);
+        if (parsed.Hocon is null)
         {
-            errors.Add(source, "is not valid JSON such as {\"hostname\": \"example.com\", \"backends\": [\"https://server1.com\"]}");
+            errors.Add(source, $"is not valid JSON such as {{\"hostname\": \"example.com\", \"backends\": [\"https://server1.com\"]}} ({parsed.Errors[0]})");
             return null;
         }
-        var node = new ConfigNode(parsed!.Root, source, errors);
+        var node = new ConfigNode(parsed.Hocon.Root, source, errors);
         return ServiceReader.Read(node, root);
     }
 
@@ -120,12 +122,7 @@ public static partial class ConfigLoader
     }
 
     /// <summary>Why <paramref name="listen"/> is not a usable listen address (also for <c>--listen</c>), or null.</summary>
-    public static string? ListenProblem(string listen)
-    {
-        var urls = listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var bad = urls.Length == 0 ? listen : urls.FirstOrDefault(url => !ListenUrl().IsMatch(url));
-        return bad is null ? null : $"must be a URL such as http://0.0.0.0:8080 (several separated by ';'), found '{bad}'";
-    }
+    public static string? ListenProblem(string listen) => ListenUrls.Problem(listen);
 
     private static void CheckDuplicates(List<ServiceDefinition> services, ConfigErrors errors)
     {
@@ -141,31 +138,20 @@ public static partial class ConfigLoader
         }
     }
 
-    /// <summary>Runs Akka's parser; returns a syntax error (with the line when the parser gives a position) or null.</summary>
-    private static ConfigError? TryParseHocon(string text, out Config? config)
+    /// <summary>The file's text, or null when it has more than <paramref name="limit"/> characters (read no further: it may be endless).</summary>
+    private static string? ReadAtMost(string path, int limit)
     {
-        try
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        var buffer = new char[Math.Min(limit + 1, 64 * 1024)];
+        var text = new System.Text.StringBuilder();
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
         {
-            config = ConfigurationFactory.ParseString(text);
-            return null;
+            text.Append(buffer, 0, read);
+            if (text.Length > limit) return null;
         }
-        catch (Exception e)
-        {
-            config = null;
-            var message = e.Message.Split('\n')[0].Trim();
-            var position = PositionPattern().Match(message);
-            int? line = position.Success && int.TryParse(position.Groups[1].Value, out var at)
-                ? text.AsSpan(0, Math.Min(at, text.Length)).Count('\n') + 1
-                : null;
-            return new ConfigError(null, line, $"HOCON syntax error: {message}");
-        }
+        return text.ToString();
     }
 
     private static ConfigLoadResult Failed(ConfigError error) => new(null, null, [error]);
-
-    [GeneratedRegex(@"^https?://(\*|\+|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-]+)(:\d{1,5})?/?$")]
-    private static partial Regex ListenUrl();
-
-    [GeneratedRegex(@"position (\d+)")]
-    private static partial Regex PositionPattern();
 }

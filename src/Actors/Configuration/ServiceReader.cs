@@ -105,13 +105,19 @@ internal static class ServiceReader
     {
         var text = node.Scalar("a backend URL or {\"url\": …, \"weight\": …}");
         if (text is null) return null;
+        var shown = UrlText.Redact(text); // never echo a password
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
         {
-            return node.Fail<Uri>($"backend URL must be an absolute http:// or https:// URL, found '{text}'");
+            return node.Fail<Uri>($"backend URL must be an absolute http:// or https:// URL, found '{shown}'");
+        }
+        if (uri.UserInfo.Length > 0)
+        {
+            // The forwarder would not send them, and the URL is printed in the banner and the logs.
+            return node.Fail<Uri>($"backend URL must not contain a user or password (FlowBalance does not send them), found '{shown}'");
         }
         if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
-            return node.Fail<Uri>($"backend URL must not have a query or fragment, found '{text}'");
+            return node.Fail<Uri>($"backend URL must not have a query or fragment, found '{shown}'");
         }
         return uri;
     }

@@ -41,6 +41,28 @@ public sealed class ConfigErrorTests
     }
 
     [Theory]
+    [InlineData("http://admin:s3cr3t@10.0.0.1:8080", "http://***@10.0.0.1:8080")]
+    [InlineData("https://admin:s3cr3t@api.internal/base", "https://***@api.internal/base")]
+    [InlineData("http://admin@10.0.0.1", "http://***@10.0.0.1")]
+    [InlineData("http://admin:s3/cr@3t@10.0.0.1", "http://***@10.0.0.1")] // not a valid URL: still not shown
+    public void Backend_url_with_credentials_is_refused_without_showing_them(string url, string shown)
+    {
+        var error = Assert.Single(ConfigText.Errors($"flowbalance {{\n  backends = [\"{url}\"]\n}}"));
+
+        Assert.StartsWith("flowbalance.backends[0] (line 2): backend URL must ", error);
+        Assert.EndsWith($"found '{shown}'", error);
+        Assert.DoesNotContain("s3", error);
+    }
+
+    [Fact]
+    public void DEFAULT_BACKENDS_with_credentials_is_refused_without_showing_them()
+    {
+        var error = Assert.Single(ConfigText.Errors("flowbalance { demo_backends = 1 }", defaultBackends: "{\"backends\": [\"http://admin:s3cr3t@10.0.0.1\"]}"));
+
+        Assert.Equal("DEFAULT_BACKENDS.backends[0]: backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@10.0.0.1'", error);
+    }
+
+    [Theory]
     [InlineData("0", "must be between 1 and 1000, found 0")]
     [InlineData("-2", "must be between 1 and 1000, found -2")]
     [InlineData("\"heavy\"", "expected a whole number, found 'heavy'")]

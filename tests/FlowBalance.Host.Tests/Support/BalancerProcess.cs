@@ -30,6 +30,25 @@ public sealed partial class BalancerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The balancer's resident memory (VmRSS from /proc/PID/status), in MiB.</summary>
+    public long ResidentMiB
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]) / 1024;
+        }
+    }
+
+    /// <summary>How often <paramref name="text"/> appears in the output so far.</summary>
+    public int Count(string text)
+    {
+        var output = Output;
+        var count = 0;
+        for (var at = output.IndexOf(text, StringComparison.Ordinal); at >= 0; at = output.IndexOf(text, at + text.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }

@@ -1,0 +1,364 @@
+namespace FlowBalance.Actors.Configuration;
+
+public sealed partial class HoconOutline
+{
+    private enum Expect { Key, Separator, Value, AfterValue }
+
+    private sealed class Frame(char open, int line, string path, bool isArray, int depth)
+    {
+        public char Open { get; } = open;
+        public int Line { get; } = line;
+        public string Path { get; } = path;
+        public bool IsArray { get; } = isArray;
+
+        /// <summary>Levels of nesting, counting each part of a dotted key (<c>a.b { }</c> is 2).</summary>
+        public int Depth { get; } = depth;
+        public int Index { get; set; } = -1;
+        public string PendingKey { get; set; } = "";
+        public Expect State { get; set; } = isArray ? Expect.Value : Expect.Key;
+
+        /// <summary>Where its '[' or '{' is in the text.</summary>
+        public int OpenPos { get; init; }
+
+        /// <summary>Where the pending key starts in the text, and its path.</summary>
+        public int KeyStart { get; set; }
+        public string KeyPath { get; set; } = "";
+
+        // The value being read (a field's or the current element's): its parts, for substitutions.
+        public int ValueStart { get; set; }
+        public string ValuePath { get; set; } = "";
+        public bool ValueComposite { get; set; }
+        public bool ValuePlain { get; set; }
+        public HoconSubstitutions.Site? Site { get; set; }
+
+        /// <summary>Set on a list once one of its elements holds a substitution.</summary>
+        public HoconSubstitutions.ListSpan? List { get; set; }
+    }
+
+    private sealed class Scanner(string text, HoconOutline outline)
+    {
+        private readonly Stack<Frame> _stack = new();
+        private int _pos;
+        private int _line = 1;
+        private int _separatorLine;
+        private bool _rootSeen;
+        private int _values;
+        private bool _substitution; // the last token read was ${…}
+
+        public void Run()
+        {
+            _stack.Push(new Frame('\0', 1, "", isArray: false, depth: 0)); // the root object may omit braces
+            while (_pos < text.Length && outline._errors.Count == 0)
+            {
+                Step();
+            }
+            if (outline._errors.Count > 0) return;
+            var top = _stack.Peek();
+            if (top.State == Expect.Value && !top.IsArray)
+            {
+                Error(_separatorLine, $"'{top.PendingKey}' has no value");
+                return;
+            }
+            while (_stack.Count > 1)
+            {
+                var open = _stack.Pop();
+                Error(open.Line, $"'{open.Open}' opened here is never closed");
+            }
+        }
+
+        private void Error(int line, string message) => outline._errors.Add(new ConfigError(null, line, message));
+
+        private void Step()
+        {
+            var c = text[_pos];
+            var frame = _stack.Peek();
+            if (!char.IsWhiteSpace(c) && c != '\uFEFF' && c != '{' && c != '#' && c != '/') _rootSeen = true;
+            switch (c)
+            {
+                case '\n':
+                    _line++;
+                    _pos++;
+                    if (frame.State == Expect.AfterValue) frame.State = frame.IsArray ? Expect.Value : Expect.Key;
+                    return;
+                case ' ' or '\t' or '\r' or '\uFEFF':
+                    _pos++;
+                    return;
+                case '#':
+                    SkipComment();
+                    return;
+                case '/' when Peek(1) == '/':
+                    SkipComment();
+                    return;
+                case ',':
+                    if (frame.State is Expect.Value && frame.IsArray && frame.Index >= 0 || frame.State is Expect.Separator or Expect.Value && !frame.IsArray)
+                    {
+                        Error(_line, frame.IsArray ? "unexpected ',' (empty array element)" : $"'{frame.PendingKey}' has no value");
+                        return;
+                    }
+                    frame.State = frame.IsArray ? Expect.Value : Expect.Key;
+                    _pos++;
+                    return;
+                case ':' or '=':
+                    if (frame.State != Expect.Separator)
+                    {
+                        Error(_line, $"unexpected '{c}'");
+                        return;
+                    }
+                    frame.State = Expect.Value;
+                    _separatorLine = _line;
+                    _pos++;
+                    return;
+                case '+' when Peek(1) == '=' && frame.State == Expect.Separator:
+                    frame.State = Expect.Value;
+                    _separatorLine = _line;
+                    _pos += 2;
+                    return;
+                case '{' or '[':
+                    Open(frame, c);
+                    return;
+                case '}' or ']':
+                    Close(frame, c);
+                    return;
+                default:
+                    Token(frame);
+                    return;
+            }
+        }
+
+        private void Open(Frame frame, char c)
+        {
+            if (!CountValue()) return;
+            string? path;
+            var depth = frame.Depth + 1;
+            if (frame.IsArray)
+            {
+                if (!WithinDepth(depth)) return;
+                if (frame.State == Expect.AfterValue) // concatenation: [ [1] [2] ]
+                {
+                    Part(frame, composite: true);
+                    _stack.Push(new Frame(c, _line, frame.Path, c == '[', depth) { OpenPos = _pos });
+                    _pos++;
+                    return;
+                }
+                frame.Index++;
+                path = $"{frame.Path}[{frame.Index}]";
+                BeginValue(frame, _pos, path);
+                Part(frame, composite: true);
+            }
+            else if (frame.State is Expect.Separator or Expect.Value or Expect.AfterValue) // AfterValue: object concatenation, a = ${x} { ... }
+            {
+                depth += KeyParts(frame.PendingKey) - 1;
+                path = Join(frame.Path, frame.PendingKey);
+                if (path is null || !WithinDepth(depth)) return;
+                if (frame.State != Expect.AfterValue) BeginValue(frame, frame.KeyStart, frame.KeyPath);
+                Part(frame, composite: true);
+            }
+            else if (c == '{' && frame.Open == '\0' && !_rootSeen)
+            {
+                path = ""; // the whole document may be wrapped in braces, as JSON is
+                depth = 0;
+            }
+            else
+            {
+                Error(_line, $"unexpected '{c}' where a key was expected");
+                return;
+            }
+            if (c == '[' && frame.State == Expect.Separator)
+            {
+                Error(_line, $"'{frame.PendingKey}' needs ':' or '=' before '['");
+                return;
+            }
+            if (path.Length > 0) outline._lines[path] = _line;
+            _rootSeen = true;
+            frame.State = Expect.AfterValue;
+            _stack.Push(new Frame(c, _line, path, c == '[', depth) { OpenPos = _pos });
+            _pos++;
+        }
+
+        private void Close(Frame frame, char c)
+        {
+            var expected = frame.Open == '[' ? ']' : '}';
+            if (frame.Open == '\0')
+            {
+                Error(_line, $"unexpected '{c}': nothing is open here");
+                return;
+            }
+            if (c != expected)
+            {
+                Error(_line, $"expected '{expected}' to close '{frame.Open}' from line {frame.Line}, found '{c}'");
+                return;
+            }
+            if (!frame.IsArray && frame.State is Expect.Separator or Expect.Value)
+            {
+                Error(frame.State == Expect.Value ? _separatorLine : _line, $"'{frame.PendingKey}' has no value");
+                return;
+            }
+            if (frame.List is { } list)
+            {
+                list.Close = _pos;
+                list.Elements = frame.Index + 1;
+            }
+            _stack.Pop();
+            _pos++;
+        }
+
+        private void Token(Frame frame)
+        {
+            var start = _line;
+            var startPos = _pos;
+            var token = ReadToken();
+            if (token is null || !CountValue()) return;
+            var reference = _substitution ? Reference(token, startPos, start) : null;
+            switch (frame.State)
+            {
+                case Expect.Key:
+                    if (reference is not null)
+                    {
+                        Error(start, $"a substitution ({token}) cannot be a key");
+                        return;
+                    }
+                    if (Join(frame.Path, token) is not { } path || !WithinDepth(frame.Depth + KeyParts(token))) return;
+                    frame.PendingKey = token;
+                    frame.KeyStart = startPos;
+                    frame.KeyPath = path;
+                    frame.State = Expect.Separator;
+                    outline._lines[path] = start;
+                    if (frame.Path.Length == 0) outline._rootKeys.Add(token.Split('.')[0]);
+                    return;
+                case Expect.Separator:
+                    Error(start, $"expected ':' or '=' after '{frame.PendingKey}'");
+                    return;
+                case Expect.Value when frame.IsArray:
+                    frame.Index++;
+                    var element = $"{frame.Path}[{frame.Index}]";
+                    outline._lines[element] = start;
+                    BeginValue(frame, startPos, element);
+                    Part(frame, composite: false, reference);
+                    frame.State = Expect.AfterValue;
+                    return;
+                default:
+                    if (frame.State == Expect.Value) BeginValue(frame, frame.KeyStart, frame.KeyPath);
+                    Part(frame, composite: false, reference);
+                    frame.State = Expect.AfterValue; // a value, or a later part of a concatenated value
+                    return;
+            }
+        }
+
+        private HoconSubstitutions.Reference Reference(string token, int startPos, int line)
+        {
+            var body = token[2..^1];
+            var optional = body.StartsWith('?');
+            return new HoconSubstitutions.Reference(startPos, _pos, (optional ? body[1..] : body).Trim(), optional, line);
+        }
+
+        private static void BeginValue(Frame frame, int start, string path)
+        {
+            frame.ValueStart = start;
+            frame.ValuePath = path;
+            frame.ValueComposite = frame.ValuePlain = false;
+            frame.Site = null;
+        }
+
+        /// <summary>Notes one part of the value being read; a value with a substitution becomes a <see cref="HoconSubstitutions.Site"/>.</summary>
+        private void Part(Frame frame, bool composite, HoconSubstitutions.Reference? reference = null)
+        {
+            if (composite) frame.ValueComposite = true;
+            else if (reference is null) frame.ValuePlain = true;
+            if (reference is not null && frame.Site is null)
+            {
+                var list = frame.IsArray ? frame.List ??= new HoconSubstitutions.ListSpan(frame.OpenPos) : null;
+                frame.Site = new HoconSubstitutions.Site(frame.ValueStart, frame.ValuePath, list);
+                outline._substitutions.Add(frame.Site);
+            }
+            if (frame.Site is not { } site) return;
+            site.Composite = frame.ValueComposite;
+            site.Plain = frame.ValuePlain;
+            if (reference is not null) site.References.Add(reference);
+            if (!composite) site.End = _pos;
+        }
+
+        /// <summary>Reads a quoted string or an unquoted literal; returns its text (quotes removed).</summary>
+        private string? ReadToken()
+        {
+            _substitution = false;
+            if (text[_pos] == '"')
+            {
+                if (Peek(1) == '"' && Peek(2) == '"')
+                {
+                    var end = text.IndexOf("\"\"\"", _pos + 3, StringComparison.Ordinal);
+                    if (end < 0) { Error(_line, "unterminated \"\"\" string"); return null; }
+                    _line += text.AsSpan(_pos, end - _pos).Count('\n');
+                    var value = text[(_pos + 3)..end];
+                    _pos = end + 3;
+                    return value;
+                }
+                var i = _pos + 1;
+                while (i < text.Length && text[i] != '"' && text[i] != '\n')
+                {
+                    i += text[i] == '\\' ? 2 : 1;
+                }
+                if (i >= text.Length || text[i] != '"') { Error(_line, "unterminated string (missing closing quote)"); return null; }
+                var quoted = text[(_pos + 1)..i];
+                _pos = i + 1;
+                return quoted;
+            }
+            if (text[_pos] == '$' && Peek(1) == '{')
+            {
+                var end = text.IndexOf('}', _pos);
+                if (end < 0 || text.AsSpan(_pos, end - _pos).Contains('\n')) { Error(_line, "unterminated substitution '${'"); return null; }
+                var sub = text[_pos..(end + 1)];
+                _pos = end + 1;
+                _substitution = true;
+                return sub;
+            }
+            var startPos = _pos;
+            while (_pos < text.Length && !IsLiteralEnd(text[_pos]) && !(text[_pos] == '/' && Peek(1) == '/'))
+            {
+                _pos++;
+            }
+            if (_pos == startPos) { Error(_line, $"unexpected '{text[_pos]}'"); return null; }
+            return text[startPos.._pos].TrimEnd();
+        }
+
+        private static bool IsLiteralEnd(char c) =>
+            c is '\n' or ',' or ':' or '=' or '{' or '}' or '[' or ']' or '#' or '"' or '$' or ' ' or '\t' or '\r';
+
+        private void SkipComment()
+        {
+            while (_pos < text.Length && text[_pos] != '\n') _pos++;
+        }
+
+        private char Peek(int offset) => _pos + offset < text.Length ? text[_pos + offset] : '\0';
+
+        /// <summary>The path of <paramref name="key"/> under <paramref name="parent"/>; null (and an error) when it is too long.</summary>
+        private string? Join(string parent, string key)
+        {
+            var clean = key.Trim('"');
+            if (parent.Length + clean.Length >= ConfigLimits.MaxKeyPathLength)
+            {
+                Error(_line, $"key path longer than {ConfigLimits.MaxKeyPathLength} characters (the limit)");
+                return null;
+            }
+            return parent.Length == 0 ? clean : $"{parent}.{clean}";
+        }
+
+        /// <summary>Counts one key, value or opened object or list; false (and an error) past the limit.</summary>
+        private bool CountValue()
+        {
+            if (++_values <= ConfigLimits.MaxValues) return true;
+            Error(_line, $"more than {ConfigLimits.MaxValues:N0} keys and values (the limit for one file)");
+            return false;
+        }
+
+        /// <summary>False (and an error) when <paramref name="depth"/> is past the nesting limit.</summary>
+        private bool WithinDepth(int depth)
+        {
+            if (depth <= ConfigLimits.MaxDepth) return true;
+            Error(_line, $"nested more than {ConfigLimits.MaxDepth} levels deep (the limit; objects, lists and each part of a dotted key count)");
+            return false;
+        }
+
+        /// <summary>How many levels a key adds: <c>a.b.c</c> is three (a quoted key's dots are counted too, which only errs on the safe side).</summary>
+        private static int KeyParts(string key) => key.AsSpan().Count('.') + 1;
+    }
+}
