@@ -55,10 +55,11 @@ public sealed class OwnedAttemptTests(ITestOutputHelper output)
         await Task.WhenAll(load);
 
         // With re-sends this was 20 (8 clients) and 80 (32 clients). What is left is what was already on
-        // the wire to it when it died: with 32 clients about a third of them (32 / 3 backends; 7-11 measured).
+        // the wire to it when it died, up to about a third of the clients (3 backends): measured alone 1-3
+        // with 8 clients and 7-11 with 32; with the whole suite running in parallel, 4 with 8 was seen.
         var afterDeath = victim.Requests - before;
         output.WriteLine($"clients={clients} reset={reset}: {afterDeath} requests after death, {failures.Count} failed");
-        Assert.InRange(afterDeath, 0, 3 + (clients > 8 ? clients / 2 : 0));
+        Assert.InRange(afterDeath, 0, 3 + clients / 3);
         Assert.True(failures.Count <= afterDeath, $"{failures.Count} failed requests, e.g. {failures.FirstOrDefault()}");
     }
 
@@ -80,7 +81,7 @@ public sealed class OwnedAttemptTests(ITestOutputHelper output)
         using var post = await client.PostAsync("/orders", new StringContent("{\"order\": 1}", Encoding.UTF8, "application/json"));
         using var get = await client.GetAsync("/after");
 
-        Assert.Equal(HttpStatusCode.BadGateway, post.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode); // its only backend is gone
         Assert.Equal(1, dying.Heads.Count(h => h.StartsWith("POST /orders", StringComparison.Ordinal)));
         Assert.Equal(1, dying.Heads.Count(h => h.StartsWith("GET /after", StringComparison.Ordinal)));
     }

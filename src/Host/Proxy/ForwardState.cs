@@ -53,8 +53,11 @@ public sealed class ForwardState
     /// <summary>The forwarder's result for the latest attempt.</summary>
     public ForwarderError LastError { get; set; }
 
-    /// <summary>True once an attempt got past connecting (the backend saw the request): the service is not simply down.</summary>
-    public bool ReachedBackend { get; set; }
+    /// <summary>
+    /// True once a backend answered something (unusable) or let the request time out: the failure is
+    /// that answer (502/504), not the service being down (every connection refused, reset or closed: 503).
+    /// </summary>
+    public bool BackendAnswered { get; set; }
 
     /// <summary>What plugins are told about the current attempt.</summary>
     public RoutingDecision Decision => new(Service.Definition.Name, Backend.Definition.Id, Backend.Definition.Url, Attempts);
@@ -127,7 +130,7 @@ public sealed class ForwardState
         Plugins = [];
         FailedPlugin = null;
         LastError = ForwarderError.None;
-        ReachedBackend = false;
+        BackendAnswered = false;
     }
 
     private sealed class Policy : IPooledObjectPolicy<ForwardState>

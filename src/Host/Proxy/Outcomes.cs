@@ -38,6 +38,19 @@ public static class Outcomes
             || exception.InnerException is ArgumentException or FormatException or InvalidOperationException or NotSupportedException;
     }
 
+    /// <summary>
+    /// True when the connection died before the backend sent anything (closed or reset): the backend
+    /// is gone, like one that refuses connections, rather than answering something unusable.
+    /// </summary>
+    public static bool BackendGone(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BackendClosedException or SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }) return true;
+        }
+        return false;
+    }
+
     /// <summary>Why an attempt failed, in a few words an operator can act on (for the one log line).</summary>
     public static string Describe(ForwarderError error, Exception? exception)
     {

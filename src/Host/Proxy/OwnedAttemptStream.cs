@@ -170,8 +170,11 @@ public sealed class OwnedAttemptStream : Stream, IValueTaskSource<int>
         if (buffer.Length > 0 && _awaitingResponse)
         {
             _awaitingResponse = false;
-            throw new HttpIOException(HttpRequestError.ResponseEnded, "the backend closed the connection after receiving the request, before any response byte");
+            throw new BackendClosedException();
         }
         return read;
     }
 }
+
+/// <summary>The backend closed the connection after the request was written, before any response byte: it is gone, not misbehaving.</summary>
+public sealed class BackendClosedException() : HttpIOException(HttpRequestError.ResponseEnded, "the backend closed the connection after receiving the request, before any response byte");

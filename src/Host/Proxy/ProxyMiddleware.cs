@@ -73,6 +73,7 @@ public sealed partial class ProxyMiddleware(
                 var error = ForwarderError.None;
                 var kind = OutcomeKind.Response;
                 var neverReached = false;
+                var gone = false;
                 try
                 {
                     error = await forwarder.SendAsync(context, backend.Definition.Prefix, forwarding.Invoker, forwarding.RequestConfig, forwarding.Transformer);
@@ -81,6 +82,7 @@ public sealed partial class ProxyMiddleware(
                         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
                         kind = Outcomes.Classify(error, exception);
                         neverReached = kind == OutcomeKind.ConnectionError && RetryRules.NeverReached(exception);
+                        gone = neverReached || Outcomes.BackendGone(exception);
                     }
                 }
                 finally
@@ -89,7 +91,7 @@ public sealed partial class ProxyMiddleware(
                     backend.Finish(state.Admission, kind, status, Stopwatch.GetElapsedTime(attemptStarted).Ticks);
                 }
                 state.LastError = error;
-                if (!neverReached && kind != OutcomeKind.RequestRefused) state.ReachedBackend = true;
+                if (error != ForwarderError.None && !gone && (kind is OutcomeKind.ConnectionError or OutcomeKind.Timeout)) state.BackendAnswered = true;
                 if (state.FailedPlugin is { } failed)
                 {
                     await PluginHooks.FailAsync(context, failed);
@@ -146,8 +148,8 @@ public sealed partial class ProxyMiddleware(
         }
         LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Service.Definition.Name, backend.Id, backend.Url, why, state.Attempts);
         if (context.Response.HasStarted) return Task.CompletedTask;
-        // Connection failures on every backend there is: the service is down (a timeout keeps its 504).
-        if (!state.ReachedBackend && (nothingLeft || AllTried(state))) return AllBackendsDown(context, state.Service);
+        // Every attempt found its backend gone (refused, reset, closed): the service is down. An answer keeps its 502/504.
+        if (!state.BackendAnswered && (nothingLeft || AllTried(state))) return AllBackendsDown(context, state.Service);
         var status = context.Response.StatusCode >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
         var reason = status == StatusCodes.Status504GatewayTimeout ? "Gateway timeout: the backend did not answer in time" : "Bad gateway: the backend's response could not be used";
         return Reject(context, status, $"{reason}\n");

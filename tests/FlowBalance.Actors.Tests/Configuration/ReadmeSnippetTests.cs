@@ -144,6 +144,21 @@ public sealed class ReadmeSnippetTests
     }
 
     [Fact]
+    public void Out_of_rotation_probes_come_every_min_interval_5s_unless_unhealthy_interval_is_set()
+    {
+        var options = ConfigText.Load("""
+            flowbalance.services = [
+              { hostname = "a.example.com", backends = ["http://127.0.0.1:1"] }
+              { hostname = "b.example.com", backends = ["http://127.0.0.1:2"], activeHealthChecks.interval = 2 }
+              { hostname = "c.example.com", backends = ["http://127.0.0.1:3"], activeHealthChecks.unhealthy_interval = "250ms" }
+            ]
+            """);
+
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(250)],
+            options.Services.Select(s => s.Settings.ActiveHealthChecks.OutOfRotationInterval));
+    }
+
+    [Fact]
     public void A_service_setting_overrides_the_top_level_default_key_by_key()
     {
         var options = ConfigText.Load("""
