@@ -54,6 +54,7 @@ public static class ConfigLoader
         if (root is { } r) ConfigKeys.CheckUnknown(r, ConfigKeys.Root);
         var listen = root?.Child("listen") is { } l ? ReadListen(l) : null;
         var demo = root?.Child("demo_backends")?.Int(0, 16) ?? 0;
+        var shutdown = root?.Child("shutdown_timeout")?.Duration(TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromMinutes(10));
         var pluginsDir = System.IO.Path.GetFullPath(root?.Child("plugins_dir")?.String() ?? "plugins", baseDirectory);
         var geo = GeoReader.Read(root?.Child("geo"), root?.Child("trusted_proxies"), baseDirectory);
 
@@ -83,7 +84,10 @@ public static class ConfigLoader
         }
         var defaults = SettingsReader.Read(root, defaults: null, ServiceSettings.Default);
         var plugins = PluginsReader.Read(root?.Child("plugins"), services.Select(s => s.Name).ToList(), errors);
-        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, geo, [.. errors.Warnings]);
+        return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, geo, [.. errors.Warnings])
+        {
+            ShutdownTimeout = shutdown ?? FlowBalanceOptions.DefaultShutdownTimeout,
+        };
     }
 
     private static ServiceDefinition? ReadDefaultBackends(ConfigNode? root, string? environmentValue, Func<string, string?> environment, ConfigErrors errors)

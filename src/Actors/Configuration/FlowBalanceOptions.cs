@@ -18,6 +18,11 @@ public sealed record FlowBalanceOptions(
 {
     public const string DefaultListen = "http://0.0.0.0:8080";
 
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>shutdown_timeout</c>: how long SIGTERM/SIGINT waits for requests in flight before cutting them.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
     /// <summary>The section for plugin <paramref name="name"/> (matched ignoring case), or the defaults.</summary>
     public PluginOptions PluginFor(string name) =>
         Plugins.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? PluginOptions.Default(name);

@@ -81,6 +81,7 @@ public sealed partial class ConfigReloader(
             }
             if (next.Listen != _running.Listen) LogNeedsRestart(log, "listen", _running.Listen);
             if (next.PluginsDirectory != _running.PluginsDirectory) LogNeedsRestart(log, "plugins_dir", _running.PluginsDirectory);
+            if (next.ShutdownTimeout != _running.ShutdownTimeout) LogNeedsRestart(log, "shutdown_timeout", DurationText.Format(_running.ShutdownTimeout));
 
             var applied = await configActor.ActorRef.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(next), ApplyTimeout);
             keys.Update(next.Geo);

@@ -38,6 +38,11 @@ public static class FlowBalanceHosting
         // YARP logs every failed attempt with a stack trace; the proxy logs retries (debug) and final failures itself.
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
 
+        // SIGTERM/SIGINT: Kestrel stops accepting, requests in flight get this long to finish, then
+        // their connections are cut. (Akka's own exit hook stops the actors at once, in parallel:
+        // draining requests need only the routing table already published.)
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+
         var store = new RoutingTableStore();
         var prober = new HttpHealthProber();
         builder.Services.AddSingleton(prober);

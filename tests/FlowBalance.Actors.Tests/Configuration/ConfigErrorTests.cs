@@ -79,6 +79,27 @@ public sealed class ConfigErrorTests
         Assert.Equal($"flowbalance.backends[0].weight (line 3): {message}", Assert.Single(errors));
     }
 
+    [Theory]
+    [InlineData("", 30_000)]
+    [InlineData("shutdown_timeout = 5", 5_000)]
+    [InlineData("shutdown_timeout = \"1500ms\"", 1_500)]
+    [InlineData("shutdown_timeout = 0", 0)]
+    [InlineData("shutdown_timeout = 10m", 600_000)]
+    public void Shutdown_timeout_is_seconds_or_a_duration_and_30s_by_default(string setting, int milliseconds)
+    {
+        var options = ConfigText.Load($"flowbalance {{\n  demo_backends = 1\n  {setting}\n}}");
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), options.ShutdownTimeout);
+    }
+
+    [Fact]
+    public void Shutdown_timeout_above_10_minutes_is_rejected()
+    {
+        var errors = ConfigText.Errors("flowbalance {\n  demo_backends = 1\n  shutdown_timeout = 11m\n}");
+
+        Assert.Equal("flowbalance.shutdown_timeout (line 3): must be between 0ms and 600s, found 660s", Assert.Single(errors));
+    }
+
     [Fact]
     public void Duplicate_hostnames_are_rejected()
     {
