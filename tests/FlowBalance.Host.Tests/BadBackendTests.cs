@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using FlowBalance.Host.Tests.Support;
 
 namespace FlowBalance.Host.Tests;
@@ -35,6 +36,26 @@ public sealed class BadBackendTests
         var line = Assert.Single(balancer.Output.Split('\n'), l => l.Contains($"/{name}"));
         Assert.Contains(raw.Url, line);
         Assert.True(line.Contains(cause), $"expected '{cause}' in: {line}");
+    }
+
+    [Fact]
+    public async Task A_flood_of_failures_logs_at_most_one_line_a_second_per_backend_and_counts_the_rest()
+    {
+        using var raw = new RawBackend(_ => RawBackend.Bytes("SSH-2.0-OpenSSH_9.6\n\n")) { CloseAfterAnswer = true };
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance { backends = ["{{raw.Url}}"], activeHealthChecks.enabled = false, passiveHealthChecks.circuit_breaker.failure_threshold = 1000 }
+            """);
+        using var client = balancer.CreateClient();
+
+        for (var i = 0; i < 40; i++) Assert.Equal(HttpStatusCode.BadGateway, (await client.GetAsync($"/flood-{i}")).StatusCode);
+        await Task.Delay(1100); // the next line is due only after a second: what this test checks
+        Assert.Equal(HttpStatusCode.BadGateway, (await client.GetAsync("/flood-last")).StatusCode);
+
+        await Eventually.True(() => balancer.Output.Contains("GET /flood-last failed"), "the last failure is logged");
+        var lines = balancer.Output.Split('\n').Where(l => l.Contains("GET /flood-")).ToArray();
+        var leftOut = lines.Sum(l => Regex.Match(l, @"; (\d+) more failed requests") is { Success: true } m ? int.Parse(m.Groups[1].Value) : 0);
+        Assert.True(lines.Length < 41, $"{lines.Length} lines for 41 failures");
+        Assert.Equal(41, lines.Length + leftOut); // every failure is a line or counted in one
     }
 
     [Fact]

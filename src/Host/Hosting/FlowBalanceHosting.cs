@@ -49,6 +49,7 @@ public static class FlowBalanceHosting
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ForwarderClients>();
+        builder.Services.AddSingleton<FailureLines>();
         builder.Services.AddSingleton(new RouteKeys(options.Geo));
         builder.Services.AddSingleton(source);
         builder.Services.AddSingleton<PluginSetStore>();

@@ -15,7 +15,7 @@ namespace FlowBalance.Host.Proxy;
 /// Plugins (if any apply to the service) run around it. Never asks an actor.
 /// </summary>
 public sealed partial class ProxyMiddleware(
-    IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, RouteKeys keys, ForwarderClients clients, ILogger<ProxyMiddleware> log)
+    IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, RouteKeys keys, ForwarderClients clients, FailureLines lines, ILogger<ProxyMiddleware> log)
 {
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
@@ -137,22 +137,27 @@ public sealed partial class ProxyMiddleware(
     private Task Settle(HttpContext context, ForwardState state, ForwarderError error, OutcomeKind kind, bool nothingLeft)
     {
         if (error == ForwarderError.None || kind == OutcomeKind.ClientAborted) return Task.CompletedTask;
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        var why = Outcomes.Describe(error, exception);
-        var backend = state.Backend.Definition;
+        if (lines.ShouldLog(state.Backend, out var leftOut)) Log(context, state, error, kind, leftOut);
         if (kind == OutcomeKind.RequestRefused)
         {
-            LogRefused(log, context.Request.Method, context.Request.Path.Value, backend.Url, why);
             return context.Response.HasStarted ? Task.CompletedTask
                 : Reject(context, StatusCodes.Status400BadRequest, "Bad request: it cannot be forwarded as sent\n");
         }
-        LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Service.Definition.Name, backend.Id, backend.Url, why, state.Attempts);
         if (context.Response.HasStarted) return Task.CompletedTask;
         // Every attempt found its backend gone (refused, reset, closed): the service is down. An answer keeps its 502/504.
         if (!state.BackendAnswered && (nothingLeft || AllTried(state))) return AllBackendsDown(context, state.Service);
         var status = context.Response.StatusCode >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
         var reason = status == StatusCodes.Status504GatewayTimeout ? "Gateway timeout: the backend did not answer in time" : "Bad gateway: the backend's response could not be used";
         return Reject(context, status, $"{reason}\n");
+    }
+
+    private void Log(HttpContext context, ForwardState state, ForwarderError error, OutcomeKind kind, long leftOut)
+    {
+        var why = Outcomes.Describe(error, context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        if (leftOut > 0) why = $"{why}; {leftOut} more failed requests on this backend since the previous line were not logged";
+        var backend = state.Backend.Definition;
+        if (kind == OutcomeKind.RequestRefused) LogRefused(log, context.Request.Method, context.Request.Path.Value, backend.Url, why);
+        else LogFailed(log, context.Request.Method, context.Request.Path.Value, state.Service.Definition.Name, backend.Id, backend.Url, why, state.Attempts);
     }
 
     private static void Completed(HttpContext context, ActivePlugin[] chain, ServiceSlot service, ForwardState? state, long started)
