@@ -31,7 +31,7 @@ done
 
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
-declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205)
+declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206)
 for t in "${TARGETS[@]}"; do
   [ -n "${PORT[$t]:-}" ] || { echo "unknown target '$t' (targets: ${!PORT[*]})" >&2; exit 2; }
 done
@@ -113,6 +113,9 @@ CONF
   cat >> "$WORK/flowbalance-plugin.conf" <<CONF
 flowbalance.plugins.Headers { response { set { X-Bench = "1" } } }
 CONF
+  # The same with max_connections on (never reached at 64 connections): what counting places costs.
+  cp "$WORK/flowbalance.conf" "$WORK/flowbalance-limits.conf"
+  echo 'flowbalance { max_connections = 10000, max_queue = 100 }' >> "$WORK/flowbalance-limits.conf"
   cat > "$WORK/haproxy.cfg" <<CONF
 global
   nbthread 1
@@ -157,6 +160,10 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
     flowbalance)
       taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance.conf" \
         --listen "http://127.0.0.1:${PORT[flowbalance]}" > "$WORK/flowbalance.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    flowbalance+limits)
+      taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-limits.conf" \
+        --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-limits.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance-base)
       [ -f "$BASE_DLL" ] || { echo "flowbalance-base needs --base path/to/FlowBalance.Host.dll" >&2; exit 2; }

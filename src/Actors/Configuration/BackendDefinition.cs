@@ -1,7 +1,10 @@
 namespace FlowBalance.Actors.Configuration;
 
-/// <summary>One backend origin. <see cref="Id"/> is stable and readable (used in actor names and metrics).</summary>
-public sealed record BackendDefinition(string Id, Uri Url, int Weight)
+/// <summary>
+/// One backend origin. <see cref="Id"/> is stable and readable (used in actor names and metrics).
+/// <see cref="MaxConnections"/> is the backend's own <c>max_connections</c> (null: the service's).
+/// </summary>
+public sealed record BackendDefinition(string Id, Uri Url, int Weight, int? MaxConnections = null)
 {
     public const int MaxWeight = 1000;
 

@@ -5,6 +5,7 @@ internal static class ConfigKeys
 {
     public static readonly string[] Settings =
         ["preserve_host", "retries", "request_timeout_ms", "slow_start_ms", "retry_buffer_bytes", "panic_threshold",
+         "max_connections", "max_queue", "queue_timeout_ms",
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     public static readonly string[] Root =
@@ -12,7 +13,7 @@ internal static class ConfigKeys
 
     public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
 
-    public static readonly string[] Backend = ["url", "weight"];
+    public static readonly string[] Backend = ["url", "weight", "max_connections"];
 
     public static readonly string[] Pool = ["id", "backends", "geo_steering", .. Settings];
 

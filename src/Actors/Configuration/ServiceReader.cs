@@ -73,16 +73,16 @@ internal static class ServiceReader
         ids ??= new HashSet<string>(StringComparer.Ordinal);
         foreach (var element in node.Elements())
         {
-            if (ReadBackend(element) is not var (url, weight)) continue;
+            if (ReadBackend(element) is not var (url, weight, maxConnections)) continue;
             var baseId = $"{url.Host}-{url.Port}".Replace('[', '_').Replace(']', '_').Replace(':', '_');
             var id = baseId;
             for (var i = 2; !ids.Add(id); i++) id = $"{baseId}-{i}";
-            result.Add(new BackendDefinition(id, url, weight));
+            result.Add(new BackendDefinition(id, url, weight, maxConnections));
         }
         return result.ToImmutable();
     }
 
-    private static (Uri Url, int Weight)? ReadBackend(ConfigNode element)
+    private static (Uri Url, int Weight, int? MaxConnections)? ReadBackend(ConfigNode element)
     {
         if (element.IsObject)
         {
@@ -95,10 +95,12 @@ internal static class ServiceReader
             }
             var url = ReadUrl(urlNode.Value);
             var weight = element.Child("weight") is { } w ? w.Int(1, BackendDefinition.MaxWeight) : 1;
-            return url is null || weight is null ? null : (url, weight.Value);
+            var limit = element.Child("max_connections") is { } m ? m.Int(0, ServiceSettings.MaxConnectionsLimit) : null;
+            if (element.Child("max_connections") is not null && limit is null) return null;
+            return url is null || weight is null ? null : (url, weight.Value, limit);
         }
         var plain = ReadUrl(element);
-        return plain is null ? null : (plain, 1);
+        return plain is null ? null : (plain, 1, null);
     }
 
     private static Uri? ReadUrl(ConfigNode node)

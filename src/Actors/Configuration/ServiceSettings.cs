@@ -11,8 +11,20 @@ public sealed record ServiceSettings(
     LoadBalancerOptions LoadBalancer,
     TimeSpan SlowStart,
     int RetryBufferBytes,
-    double PanicThreshold)
+    double PanicThreshold,
+    int MaxConnections = 0,
+    int MaxQueue = 1000,
+    TimeSpan? QueueTimeout = null)
 {
+    /// <summary>The largest <c>max_connections</c> accepted (per backend).</summary>
+    public const int MaxConnectionsLimit = 1_000_000;
+
+    /// <summary>How long a request waits for a backend below its <c>max_connections</c> (default 5 s).</summary>
+    public TimeSpan QueueWait => QueueTimeout ?? TimeSpan.FromSeconds(5);
+
+    /// <summary>The concurrent-request limit of <paramref name="backend"/>: its own, else the service's; 0 = none.</summary>
+    public int ConnectionLimit(BackendDefinition backend) => backend.MaxConnections ?? MaxConnections;
+
     public static readonly ServiceSettings Default = new(
         PreserveHost: false,
         Retries: 1,

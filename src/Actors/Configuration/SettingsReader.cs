@@ -54,7 +54,10 @@ internal static class SettingsReader
                     Secret: affinity.GetRef("secret", ReadSecret) ?? d.LoadBalancer.SessionAffinity.Secret)),
             SlowStart: layers.Get("slow_start_ms", n => n.Duration(ms, TimeSpan.Zero, TimeSpan.FromHours(1))) ?? d.SlowStart,
             RetryBufferBytes: layers.Get("retry_buffer_bytes", n => n.Int(0, 64 * 1024 * 1024)) ?? d.RetryBufferBytes,
-            PanicThreshold: layers.Get("panic_threshold", n => n.Number(0, 100)) ?? d.PanicThreshold);
+            PanicThreshold: layers.Get("panic_threshold", n => n.Number(0, 100)) ?? d.PanicThreshold,
+            MaxConnections: layers.Get("max_connections", n => n.Int(0, ServiceSettings.MaxConnectionsLimit)) ?? d.MaxConnections,
+            MaxQueue: layers.Get("max_queue", n => n.Int(0, 1_000_000)) ?? d.MaxQueue,
+            QueueTimeout: layers.Get("queue_timeout_ms", n => n.Duration(ms, TimeSpan.Zero, TimeSpan.FromMinutes(10))) ?? d.QueueTimeout);
     }
 
     private static ImmutableArray<int>? ReadStatuses(ConfigNode node)

@@ -9,8 +9,10 @@ namespace FlowBalance.Actors.State;
 /// reads <see cref="Current"/>, asks <see cref="Gate"/> for admission and records outcomes here;
 /// only the BackendActor publishes snapshots and moves the gate between breaker states.
 /// </summary>
-public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOptions breaker)
+public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOptions breaker, int connectionLimit = 0)
 {
+    private int _occupied;
+
     private volatile BackendSnapshot _current = BackendSnapshot.Initial(definition);
     private volatile IActorRef? _owner;
     private volatile BackendDefinition _definition = definition;
@@ -26,12 +28,47 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
 
     public BackendSnapshot Current => _current;
 
+    /// <summary><c>max_connections</c>: requests in flight at once; 0 = no limit (and no counting).</summary>
+    public int ConnectionLimit { get; } = connectionLimit;
+
+    /// <summary>At its <c>max_connections</c>: the pick skips it.</summary>
+    public bool IsFull => ConnectionLimit > 0 && Volatile.Read(ref _occupied) >= ConnectionLimit;
+
+    /// <summary>Its service's wait queue (set when the service has limits): told when a place frees up.</summary>
+    public ConnectionQueue? Queue { get; internal set; }
+
+    /// <summary>Admission for a new attempt: the gate's answer, and a place under <c>max_connections</c>. Every admission is ended by <see cref="Finish"/>.</summary>
+    public Admission Admit(long nowMs) => Occupying(Gate.TryAdmit(nowMs));
+
+    /// <summary>A fail-open rescue (see <see cref="PassiveGate.TryRescue"/>), also within <c>max_connections</c>.</summary>
+    public Admission Rescue(long nowMs) => Occupying(Gate.TryRescue(nowMs));
+
+    /// <summary>A place under <c>max_connections</c> for an admission decided without the gate (panic, slow-start bypass).</summary>
+    public bool TryOccupy()
+    {
+        var limit = ConnectionLimit;
+        if (limit == 0) return true;
+        var occupied = Volatile.Read(ref _occupied);
+        while (occupied < limit)
+        {
+            var seen = Interlocked.CompareExchange(ref _occupied, occupied + 1, occupied);
+            if (seen == occupied) return true;
+            occupied = seen;
+        }
+        return false;
+    }
+
     /// <summary>The session-affinity cookie value that names this backend (an HMAC; reveals nothing).</summary>
     public string AffinityToken { get; internal set; } = "";
 
     /// <summary>Records how a request ended and tells the actor what it must decide on (failures, the end of a streak).</summary>
     public void Finish(Admission admission, OutcomeKind kind, int status, long elapsedTicks)
     {
+        if (ConnectionLimit > 0)
+        {
+            Interlocked.Decrement(ref _occupied);
+            Queue?.Signal();
+        }
         var failure = kind is OutcomeKind.ConnectionError or OutcomeKind.Timeout
             || kind == OutcomeKind.Response && Breaker.IsFailureStatus(status);
         Counters.RequestFinished(kind, status, elapsedTicks, failure);
@@ -49,6 +86,13 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
         {
             _owner?.Tell(admission == Admission.Rescue ? BackendActor.RescueSucceeded.Instance : BackendActor.RequestSucceeded.Instance);
         }
+    }
+
+    private Admission Occupying(Admission admission)
+    {
+        if (admission == Admission.Rejected || TryOccupy()) return admission;
+        Gate.Release(admission); // full: the trial slot it may have taken goes back
+        return Admission.Rejected;
     }
 
     internal void Publish(BackendSnapshot next) => _current = next;

@@ -97,19 +97,28 @@ public sealed class RoutingSnapshot
     public BackendSlot? LastResort(out Admission admission, IReadOnlyList<BackendSlot>? tried = null)
     {
         var now = Environment.TickCount64;
+        var full = false;
         foreach (var slot in Routable)
         {
-            if (!Tried(slot, tried) && slot.Gate.IsClear(now))
+            if (Tried(slot, tried)) continue;
+            if (slot.IsFull) full = true;
+            else if (slot.Gate.IsClear(now) && slot.TryOccupy())
             {
                 admission = Admission.Admitted;
                 return slot;
             }
         }
+        if (full)
+        {
+            // Not an outage: the routable backends are busy. The caller may wait for room (max_queue).
+            admission = Admission.Rejected;
+            return null;
+        }
         // A candidate's slot can be taken between the look and the CAS: look again a few times, never wait.
         for (var attempt = 0; attempt < 3; attempt++)
         {
             if (LeastRecentlyFailed(tried, now) is not { } best) break;
-            admission = best.Gate.TryRescue(now);
+            admission = best.Rescue(now);
             if (admission == Admission.Rescue) return best;
         }
         admission = Admission.Rejected;
@@ -118,7 +127,7 @@ public sealed class RoutingSnapshot
 
     private static bool Admits(BackendSlot slot, IReadOnlyList<BackendSlot>? tried, long now, out Admission admission)
     {
-        admission = Tried(slot, tried) ? Admission.Rejected : slot.Gate.TryAdmit(now);
+        admission = Tried(slot, tried) ? Admission.Rejected : slot.Admit(now);
         return admission != Admission.Rejected;
     }
 
@@ -129,7 +138,7 @@ public sealed class RoutingSnapshot
         for (var i = 0; i < slots.Length; i++)
         {
             var slot = slots[(int)((ulong)(step + i) % (ulong)slots.Length)];
-            if (!Tried(slot, tried)) return slot;
+            if (!Tried(slot, tried) && slot.TryOccupy()) return slot;
         }
         return null;
     }
@@ -139,7 +148,7 @@ public sealed class RoutingSnapshot
         BackendSlot? best = null;
         foreach (var slot in All)
         {
-            if (Tried(slot, tried) || !slot.Gate.TrialFree(now)) continue;
+            if (Tried(slot, tried) || !slot.Gate.TrialFree(now) || slot.IsFull) continue;
             if (best is null || slot.Gate.LastFailureMs < best.Gate.LastFailureMs) best = slot;
         }
         return best;

@@ -73,7 +73,7 @@ public sealed class ServiceRouting
         {
             var slot = ring.At(start + i);
             if (!slot.Current.Routable && !pool.Snapshot.Panic || RoutingSnapshot.Tried(slot, tried)) continue;
-            admission = slot.Gate.TryAdmit(now);
+            admission = slot.Admit(now);
             if (admission != Admission.Rejected) return slot;
         }
         return null;
@@ -83,7 +83,7 @@ public sealed class ServiceRouting
     {
         admission = Admission.Rejected;
         if (!slot.Current.Routable || RoutingSnapshot.Tried(slot, tried)) return false;
-        admission = slot.Gate.TryAdmit(Environment.TickCount64);
+        admission = slot.Admit(Environment.TickCount64);
         return admission != Admission.Rejected;
     }
 

@@ -19,10 +19,14 @@ public sealed class ServiceSlot
         var secret = definition.Settings.LoadBalancer.SessionAffinity.Secret;
         ImmutableArray<BackendSlot> backends = [.. definition.Backends.Select(b =>
         {
-            var slot = Reusable(previous, definition, b) ?? new BackendSlot(b, definition.SettingsFor(b).CircuitBreaker);
+            var settings = definition.SettingsFor(b);
+            var slot = Reusable(previous, definition, b) ?? new BackendSlot(b, settings.CircuitBreaker, settings.ConnectionLimit(b));
             slot.AffinityToken = AffinityTokens.For(secret, definition.Name, b.Id);
             return slot;
         })];
+        // Only a service with a max_connections somewhere has a wait queue; its limited backends wake it.
+        Queue = backends.Any(s => s.ConnectionLimit > 0) ? new ConnectionQueue(definition.Settings.MaxQueue) : null;
+        foreach (var slot in backends) slot.Queue = Queue;
         _current = RoutingSnapshot.From(backends, definition.Settings.PanicThreshold, Algorithm);
         _routing = ServiceRouting.Build(definition, backends, previous: null);
     }
@@ -32,6 +36,22 @@ public sealed class ServiceSlot
     public PickAlgorithm Algorithm => PickAlgorithms.Parse(Definition.Settings.LoadBalancer.Algorithm);
 
     public RetryBudget Retries { get; } = new();
+
+    /// <summary>Requests waiting for room under <c>max_connections</c>; null when no backend has a limit.</summary>
+    public ConnectionQueue? Queue { get; }
+
+    /// <summary>Whether some backend is at its <c>max_connections</c> (so a request that found none may wait for room).</summary>
+    public bool AnyFull
+    {
+        get
+        {
+            foreach (var slot in Backends)
+            {
+                if (slot.IsFull) return true;
+            }
+            return false;
+        }
+    }
 
     /// <summary>Every backend of the service (all pools): for status, and to know when every backend was tried.</summary>
     public RoutingSnapshot Current => _current;
@@ -47,7 +67,7 @@ public sealed class ServiceSlot
     private static BackendSlot? Reusable(ServiceSlot? previous, ServiceDefinition definition, BackendDefinition backend)
     {
         var running = previous?.Backends.FirstOrDefault(s => s.Definition.Id == backend.Id);
-        if (running is null || running.Definition.Url != backend.Url
+        if (running is null || running.Definition.Url != backend.Url || running.ConnectionLimit != definition.SettingsFor(backend).ConnectionLimit(backend)
             || !SameBackendSettings(previous!.Definition.SettingsFor(running.Definition), definition.SettingsFor(backend))) return null;
         if (running.Definition != backend) running.Redefine(backend);
         return running;

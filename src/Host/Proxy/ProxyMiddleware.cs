@@ -49,6 +49,17 @@ public sealed partial class ProxyMiddleware(
         }
         var key = keys.For(context, service);
         var backend = service.Pick(key, out var admission);
+        if (backend is null && service.Queue is { } queue && service.AnyFull)
+        {
+            // Every backend with room is taken (max_connections): wait for one, bounded by max_queue and queue_timeout_ms.
+            (backend, admission, var busy) = await WaitForRoomAsync(context, service, key, queue);
+            if (busy is not null)
+            {
+                await Busy(context, service, busy);
+                if (withPlugins) Completed(context, chain, service, null, started);
+                return;
+            }
+        }
         if (backend is null)
         {
             await AllBackendsDown(context, service);
@@ -226,6 +237,55 @@ public sealed partial class ProxyMiddleware(
     }
 
     private static bool AllTried(ForwardState state) => state.Attempts >= state.Service.Current.All.Length || state.Service.Current.Routable.IsEmpty;
+
+    /// <summary>
+    /// Waits in the service's queue until a pick finds a backend with room. Returns why the request
+    /// gets a 503 instead (queue full, waited too long), or a null reason with a null backend when the
+    /// service stopped being merely busy (its backends went down meanwhile). Only saturated services get here.
+    /// </summary>
+    private static async Task<(BackendSlot? Backend, Admission Admission, string? Busy)> WaitForRoomAsync(
+        HttpContext context, ServiceSlot service, RouteKey key, ConnectionQueue queue)
+    {
+        var waiter = queue.TryJoin();
+        if (waiter is null) return (null, Admission.Rejected, $"its {queue.Capacity} queue places (max_queue) are taken");
+        var wait = service.Definition.Settings.QueueWait;
+        var deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
+        try
+        {
+            while (true)
+            {
+                var backend = service.Pick(key, out var admission);
+                if (backend is not null) return (backend, admission, null);
+                if (!service.AnyFull) return (null, Admission.Rejected, null);
+                var left = deadline - Environment.TickCount64;
+                if (left <= 0) return (null, Admission.Rejected, $"no backend had room within {wait.TotalMilliseconds:0} ms (queue_timeout_ms)");
+                try
+                {
+                    // Woken when a request on a limited backend ends; re-checked at least every 250 ms anyway.
+                    if (await waiter.Task.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(left, 250)), context.RequestAborted)) waiter = queue.Rejoin();
+                }
+                catch (TimeoutException)
+                {
+                    // look again
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, Admission.Rejected, "the client left");
+        }
+        finally
+        {
+            queue.Leave(waiter);
+        }
+    }
+
+    private static Task Busy(HttpContext context, ServiceSlot service, string why)
+    {
+        if (context.RequestAborted.IsCancellationRequested) return Task.CompletedTask;
+        context.Response.Headers.RetryAfter = "1";
+        return Reject(context, StatusCodes.Status503ServiceUnavailable, $"Service busy: every backend of '{service.Definition.Name}' is at its max_connections and {why}\n");
+    }
 
     private static Task AllBackendsDown(HttpContext context, ServiceSlot service)
     {

@@ -26,6 +26,8 @@ public sealed class TestBackend : IAsyncDisposable
     private int _uploads;
     private int _probes;
     private int _failedProbes;
+    private int _concurrent;
+    private int _maxConcurrent;
 
     private TestBackend(string name, WebApplication app, string url)
     {
@@ -61,6 +63,9 @@ public sealed class TestBackend : IAsyncDisposable
 
     public int FailedProbes => Volatile.Read(ref _failedProbes);
 
+    /// <summary>The most non-probe requests it was handling at the same time.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
+
     /// <param name="health">The health endpoints this backend has; the others answer 404.</param>
     public static async Task<TestBackend> StartAsync(string name, string[]? health = null, int port = 0)
     {
@@ -89,6 +94,14 @@ public sealed class TestBackend : IAsyncDisposable
                 return;
             }
             Interlocked.Increment(ref self!._requests);
+            var concurrent = Interlocked.Increment(ref self._concurrent);
+            int max;
+            while (concurrent > (max = Volatile.Read(ref self._maxConcurrent)) && Interlocked.CompareExchange(ref self._maxConcurrent, concurrent, max) != max) { }
+            context.Response.OnCompleted(() =>
+            {
+                Interlocked.Decrement(ref self._concurrent);
+                return Task.CompletedTask;
+            });
             if (self.DelayMs > 0) await Task.Delay(self.DelayMs, context.RequestAborted);
             if (self.FailWith != 0)
             {
