@@ -124,6 +124,11 @@ public sealed class OwnedAttemptStream : Stream, IValueTaskSource<int>
 
     public override ValueTask DisposeAsync() => _inner.DisposeAsync();
 
+    /// <summary>
+    /// A write arms the check until the first response byte. Known limit: a backend that answers early
+    /// (before the request body is sent), with a response delimited by closing the connection, while
+    /// the body is still being written, would see that close reported as this failure.
+    /// </summary>
     private void Wrote(int length)
     {
         if (length > 0 && !_upgraded) _awaitingResponse = true;

@@ -156,7 +156,12 @@ public sealed partial class ProxyMiddleware(
         }
         if (context.Response.HasStarted) return Task.CompletedTask;
         // Every attempt found its backend gone (refused, reset, closed): the service is down. An answer keeps its 502/504.
-        if (!state.BackendAnswered && (nothingLeft || AllTried(state))) return AllBackendsDown(context, state.Service);
+        if (!state.BackendAnswered && (nothingLeft || AllTried(state)))
+        {
+            return state.Service.Queue is not null && state.Service.AnyFull
+                ? Busy(context, state.Service, "no other backend had room for a retry")
+                : AllBackendsDown(context, state.Service);
+        }
         var status = context.Response.StatusCode >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
         var reason = status == StatusCodes.Status504GatewayTimeout ? "Gateway timeout: the backend did not answer in time" : "Bad gateway: the backend's response could not be used";
         return Reject(context, status, $"{reason}\n");
