@@ -84,7 +84,12 @@ internal static partial class HoconSubstitutions
                 if (site.List is { } list) list.Removed++;
                 continue;
             }
-            for (var i = 0; i < values.Count; i++) edits.Add(new Edit(site.References[i].Start, site.References[i].End, Quote(values[i] ?? ""), null));
+            if (JoinedToTripleQuotes(text, site) is { } triple)
+            {
+                errors.Add(new ConfigError(site.Path, triple.Line, $"{Written(triple)} is joined to a triple-quoted string; join it to \"…\" strings only"));
+                continue;
+            }
+            edits.AddRange(Joined(text, site, values));
         }
         return errors.Count > 0 ? text : Apply(text, edits);
     }
@@ -133,9 +138,36 @@ internal static partial class HoconSubstitutions
     }
 
     /// <summary><paramref name="value"/> as a quoted HOCON (JSON) string: whatever it holds stays text.</summary>
-    internal static string Quote(string value)
+    /// <summary>
+    /// The edits for a value made of strings and substitutions. Each value becomes string content
+    /// merged into the quoted string it touches (that quote is taken out) and into the next reference
+    /// it touches; only free ends get quotes. Two quotes then never meet: "a"${?X}"b" with X unset
+    /// would otherwise read as "a""""b", whose triple quote swallows the rest of the file.
+    /// </summary>
+    private static IEnumerable<Edit> Joined(string text, Site site, List<string?> values)
     {
-        var quoted = new StringBuilder(value.Length + 2).Append('"');
+        var references = site.References;
+        for (var i = 0; i < references.Count; i++)
+        {
+            var (start, end) = (references[i].Start, references[i].End);
+            var afterReference = i > 0 && references[i - 1].End == start;
+            var beforeReference = i < references.Count - 1 && references[i + 1].Start == end;
+            var afterQuote = !afterReference && start > 0 && text[start - 1] == '"';
+            var beforeQuote = !beforeReference && end < text.Length && text[end] == '"';
+            var open = afterReference || afterQuote ? "" : "\"";
+            var close = beforeReference || beforeQuote ? "" : "\"";
+            yield return new Edit(afterQuote ? start - 1 : start, beforeQuote ? end + 1 : end, open + Escaped(values[i] ?? "") + close, null);
+        }
+    }
+
+    private static Reference? JoinedToTripleQuotes(string text, Site site) => site.References.FirstOrDefault(r =>
+        r.Start >= 3 && text.AsSpan(r.Start - 3, 3) is "\"\"\"" || r.End + 3 <= text.Length && text.AsSpan(r.End, 3) is "\"\"\"");
+
+    internal static string Quote(string value) => $"\"{Escaped(value)}\"";
+
+    private static string Escaped(string value)
+    {
+        var quoted = new StringBuilder(value.Length);
         foreach (var c in value)
         {
             switch (c)
@@ -148,7 +180,7 @@ internal static partial class HoconSubstitutions
                 default: quoted.Append(c); break;
             }
         }
-        return quoted.Append('"').ToString();
+        return quoted.ToString();
     }
 
     private static string LineBreaks(string text, int start, int end) => new('\n', text.AsSpan(start, end - start).Count('\n'));

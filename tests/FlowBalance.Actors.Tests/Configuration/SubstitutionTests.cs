@@ -31,6 +31,26 @@ public sealed class SubstitutionTests
         Assert.Equal(["http://10.0.0.2:8080/"], Urls(ConfigText.Load(text, environment: Backend)));
     }
 
+    [Theory]
+    [InlineData("\"/he\"${?P}\"alth\"", null, "/health")]
+    [InlineData("\"/he\"${?P}\"alth\"", "X", "/heXalth")]
+    [InlineData("\"/he\"${?P}\"alth\"", "", "/health")]
+    [InlineData("${?P}\"/health\"", null, "/health")]
+    [InlineData("\"/health\"${?P}", null, "/health")]
+    [InlineData("${?P}${?P}\"/health\"", null, "/health")]
+    [InlineData("\"/\"${?P}${?P}\"health\"", "x", "/xxhealth")]
+    public void A_substitution_joined_to_strings_never_runs_into_the_next_key(string value, string? set, string path)
+    {
+        var environment = set is null ? null : new Dictionary<string, string> { ["P"] = set };
+        var text = $"flowbalance {{\n  backends = [\"http://10.0.0.1:8080\"]\n  activeHealthChecks {{ path = {value} }}\n  retries = 2\n}}";
+
+        var options = ConfigText.Load(text, environment: environment);
+
+        var service = Assert.Single(options.Services);
+        Assert.Equal(path, service.Settings.ActiveHealthChecks.Path);
+        Assert.Equal(2, service.Settings.Retries); // the key after it is still read
+    }
+
     [Fact]
     public void A_required_substitution_is_read_from_the_environment()
     {
