@@ -84,6 +84,26 @@ public sealed class OutageTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_backend_that_cannot_be_reached_with_no_retry_left_is_a_503_not_a_bad_answer()
+    {
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance {
+              backends = ["http://127.0.0.1:{{Ports.Refusing()}}", "http://127.0.0.1:{{Ports.Refusing()}}"]
+              retries = 0
+              connection_error_handling.max_connection_retries = 0
+            }
+            """);
+        using var client = balancer.CreateClient();
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+    }
+
+    [Fact]
     public async Task A_backend_out_of_rotation_is_probed_at_the_unhealthy_interval()
     {
         await using var flaky = await TestBackend.StartAsync("flaky", health: ["/health"]);

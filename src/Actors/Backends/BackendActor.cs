@@ -177,6 +177,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private void CloseBreaker(string reason)
     {
         Timers.Cancel("half-open");
+        _errorRate.Clear(); // the failures that opened it (and of any outage since) must not open it again at once
         _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64);
         Transition(s => s with { Breaker = BreakerState.Closed }, "breaker closed", reason);
         Become(Closed);
@@ -213,7 +214,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
 
     private void ScheduleProbe()
     {
-        var interval = _slot.Current.Routable ? _settings.ActiveHealthChecks.Interval : _settings.ActiveHealthChecks.OutOfRotationInterval;
+        // Out of rotation, or a probe just failed (HAProxy's fastinter): the next probe comes sooner.
+        var interval = _slot.Current.Routable && !_probes.Failing ? _settings.ActiveHealthChecks.Interval : _settings.ActiveHealthChecks.OutOfRotationInterval;
         Timers.StartSingleTimer("probe", ProbeDue.Instance, interval * (0.9 + 0.2 * Random.Shared.NextDouble()));
     }
 
@@ -224,6 +226,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         if (before == health) return;
         if (before == BackendHealth.Unhealthy && _slot.Current.Breaker == BreakerState.Closed)
         {
+            _errorRate.Clear();
             _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64); // back in rotation: slow start
         }
         Transition(s => discovered ? s with { Health = health, HealthPath = discoveredPath, Detail = reason } : s with { Health = health },

@@ -11,6 +11,9 @@ public sealed class ProbeStreak(int consecutiveUp, int consecutiveDown)
     private int _ups;
     private int _downs;
 
+    /// <summary>The last probe failed (a backend on its way out, or out): probe it sooner.</summary>
+    public bool Failing => _downs > 0;
+
     /// <summary>Forgets the streaks (health was decided otherwise, e.g. by a request that succeeded).</summary>
     public void Reset()
     {

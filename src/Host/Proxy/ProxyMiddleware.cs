@@ -113,6 +113,12 @@ public sealed partial class ProxyMiddleware(
                     await Settle(context, state, error, kind, nothingLeft: false);
                     break;
                 }
+                if (state.Attempts >= service.Current.All.Length)
+                {
+                    // Every backend was tried: no wait that could only end in the same answer.
+                    await Settle(context, state, error, kind, nothingLeft: true);
+                    break;
+                }
                 var immediate = neverReached && state.Attempts == 1 && settings.ConnectionErrors.ImmediateFailover;
                 var wait = RetryRules.Backoff(state.Attempts, immediate);
                 if (wait > TimeSpan.Zero && !await Wait(wait, context.RequestAborted)) break; // the client left
@@ -161,6 +167,12 @@ public sealed partial class ProxyMiddleware(
             return state.Service.Queue is not null && state.Service.AnyFull
                 ? Busy(context, state.Service, "no other backend had room for a retry")
                 : AllBackendsDown(context, state.Service);
+        }
+        if (!state.BackendAnswered)
+        {
+            // It could not be reached and no retry is left (retries, retry budget): unavailable, not a bad answer.
+            context.Response.Headers.RetryAfter = "1";
+            return Reject(context, StatusCodes.Status503ServiceUnavailable, $"Service unavailable: a backend of '{state.Service.Definition.Name}' could not be reached\n");
         }
         var status = context.Response.StatusCode >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
         var reason = status == StatusCodes.Status504GatewayTimeout ? "Gateway timeout: the backend did not answer in time" : "Bad gateway: the backend's response could not be used";
