@@ -46,17 +46,19 @@ if (demoService is not null) options = options.WithServices([demoService]);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, commandLine.Listen, demoService));
-var app = builder.Build();
-app.UseFlowBalance();
-app.Lifetime.ApplicationStarted.Register(() =>
-{
-    var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-    var plugins = app.Services.GetRequiredService<PluginManager>();
-    var pluginSet = app.Services.GetRequiredService<PluginSetStore>().Current;
-    Console.WriteLine(StartupBanner.Render(addresses, commandLine.ConfigPath, options, pluginSet, plugins.FailedFolders));
-});
+var started = false;
 try
 {
+    var app = builder.Build();
+    app.UseFlowBalance();
+    app.Lifetime.ApplicationStarted.Register(() =>
+    {
+        started = true;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var plugins = app.Services.GetRequiredService<PluginManager>();
+        var pluginSet = app.Services.GetRequiredService<PluginSetStore>().Current;
+        Console.WriteLine(StartupBanner.Render(addresses, commandLine.ConfigPath, options, pluginSet, plugins.FailedFolders));
+    });
     await app.RunAsync();
     return 0;
 }
@@ -65,4 +67,11 @@ catch (Exception e) when (e is System.Net.Sockets.SocketException // an address 
 {
     Console.Error.WriteLine($"flowbalance: cannot listen on {options.Listen}: {e.Message}");
     return 1;
+}
+catch (Exception e) when (!started && AkkaSettings.Refused(e))
+{
+    // A value in the file's akka { } section that Akka.NET refuses while the actor system starts.
+    Console.Error.WriteLine($"flowbalance: configuration error in {Path.GetFullPath(commandLine.ConfigPath)}:");
+    Console.Error.WriteLine($"  akka: Akka.NET refused a setting: {AkkaSettings.Message(e)}");
+    return 2;
 }
