@@ -45,7 +45,7 @@ var demoService = demo?.Service(options.DefaultSettings);
 if (demoService is not null) options = options.WithServices([demoService]);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, commandLine.Listen, demoService));
+builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, commandLine.Listen, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));
 var started = false;
 try
 {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using FlowBalance.Host.Tests.Support;
 using Xunit.Abstractions;
@@ -52,6 +53,25 @@ public sealed class ReloadTests(ITestOutputHelper output)
         output.WriteLine($"{summary.Labels.Count} requests, {summary.Failed} failed; c served {firstTrafficAfter.TotalMilliseconds:F0} ms after the file changed; a's share at 3:1 {aShare:P0}");
         Assert.Equal(0, summary.Failed);
         Assert.True(firstTrafficAfter < TimeSpan.FromSeconds(2), $"c served {firstTrafficAfter.TotalMilliseconds:F0} ms after the file changed");
+    }
+
+    [Fact]
+    public async Task Restart_only_settings_are_named_on_reload_against_what_still_runs()
+    {
+        await using var backend = await TestBackend.StartAsync("a");
+        var config = $$"""
+            flowbalance { backends = ["{{backend.Url}}"], activeHealthChecks.enabled = false }
+            akka { loglevel = WARNING }
+            """;
+        await using var balancer = await BalancerProcess.StartAsync(config);
+
+        await File.WriteAllTextAsync(balancer.ConfigFile, config.Replace("loglevel = WARNING", "loglevel = ERROR") + "\nflowbalance.shutdown_timeout = 5s\n");
+        await Eventually.True(() => balancer.Output.Contains("configuration reloaded"), "the file is reloaded");
+        await File.WriteAllTextAsync(balancer.ConfigFile, config + "\nflowbalance.shutdown_timeout = 7s\n");
+        await Eventually.True(() => Regex.Matches(balancer.Output, "configuration reloaded").Count == 2, "the file is reloaded again");
+
+        Assert.Contains("the akka section changed; it takes effect on restart", balancer.Output);
+        Assert.Equal(2, Regex.Matches(balancer.Output, @"shutdown_timeout changed; it takes effect on restart \(still 30s\)").Count);
     }
 
     [Fact]

@@ -274,6 +274,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private static string Describe(RequestFailed failed) => failed.Kind switch
     {
         OutcomeKind.ConnectionError => "connection error",
+        OutcomeKind.BadResponse => "bad response",
         OutcomeKind.Timeout => "timeout",
         _ => $"status {failed.Status}",
     };

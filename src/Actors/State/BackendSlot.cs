@@ -69,7 +69,7 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
             Interlocked.Decrement(ref _occupied);
             Queue?.Signal();
         }
-        var failure = kind is OutcomeKind.ConnectionError or OutcomeKind.Timeout
+        var failure = kind is OutcomeKind.ConnectionError or OutcomeKind.BadResponse or OutcomeKind.Timeout
             || kind == OutcomeKind.Response && Breaker.IsFailureStatus(status);
         Counters.RequestFinished(kind, status, elapsedTicks, failure);
         if (kind is OutcomeKind.ClientAborted or OutcomeKind.RequestRefused)

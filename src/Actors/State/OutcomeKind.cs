@@ -5,7 +5,10 @@ public enum OutcomeKind
 {
     /// <summary>The backend answered; the status code tells the rest.</summary>
     Response,
+    /// <summary>The connection failed: refused, reset, closed, or nothing could be read.</summary>
     ConnectionError,
+    /// <summary>The backend answered something unusable (invalid status line or headers, too large, cut short).</summary>
+    BadResponse,
     Timeout,
     /// <summary>The client went away; never held against the backend.</summary>
     ClientAborted,

@@ -22,7 +22,8 @@ public sealed partial class ConfigReloader(
     private static readonly TimeSpan ApplyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private FlowBalanceOptions _running = initial;
+    /// <summary>What the process started with: restart-only settings still run with these.</summary>
+    private readonly FlowBalanceOptions _started = initial;
     private FileSystemWatcher? _watcher;
     private PosixSignalRegistration? _sighup;
     private Timer? _debounce;
@@ -79,14 +80,15 @@ public sealed partial class ConfigReloader(
             {
                 next = next.WithServices([demo with { Settings = next.DefaultSettings }]); // the demo backends keep running; settings follow the file
             }
-            if (next.Listen != _running.Listen) LogNeedsRestart(log, "listen", _running.Listen);
-            if (next.PluginsDirectory != _running.PluginsDirectory) LogNeedsRestart(log, "plugins_dir", _running.PluginsDirectory);
-            if (next.ShutdownTimeout != _running.ShutdownTimeout) LogNeedsRestart(log, "shutdown_timeout", DurationText.Format(_running.ShutdownTimeout));
+            // Compared with what the process started with: that is what still runs until a restart.
+            if (next.Listen != _started.Listen) LogNeedsRestart(log, "listen", _started.Listen);
+            if (next.PluginsDirectory != _started.PluginsDirectory) LogNeedsRestart(log, "plugins_dir", _started.PluginsDirectory);
+            if (next.ShutdownTimeout != _started.ShutdownTimeout) LogNeedsRestart(log, "shutdown_timeout", DurationText.Format(_started.ShutdownTimeout));
+            if (ConfigSource.AkkaSectionOf(loaded.Hocon) != source.AkkaSection) LogNeedsRestart(log, "the akka section", "as read at startup; Akka.NET checks its values only then");
 
             var applied = await configActor.ActorRef.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(next), ApplyTimeout);
             keys.Update(next.Geo);
             plugins.Reconfigure(next);
-            _running = next;
             LogReloaded(log, path, reason, applied.Changes.IsEmpty ? "no routing change" : string.Join("; ", applied.Changes));
         }
         catch (Exception e) when (e is AskTimeoutException or IOException or InvalidOperationException)

@@ -4,6 +4,12 @@ namespace FlowBalance.Host.Hosting;
 
 /// <summary>
 /// Where the running configuration came from, so it can be read again: the file, a <c>--listen</c>
-/// that overrides it, and the demo service started at startup (kept while the file configures none).
+/// that overrides it, the demo service started at startup (kept while the file configures none),
+/// and the file's <c>akka</c> section as the actor system was started with (a change needs a restart).
 /// </summary>
-public sealed record ConfigSource(string Path, string? ListenOverride, ServiceDefinition? DemoService);
+public sealed record ConfigSource(string Path, string? ListenOverride, ServiceDefinition? DemoService, string? AkkaSection = null)
+{
+    /// <summary>The <c>akka { }</c> section of a parsed file as text, for comparing two files; null when it has none.</summary>
+    public static string? AkkaSectionOf(Akka.Configuration.Config? hocon) =>
+        hocon is not null && hocon.HasPath("akka") ? hocon.GetConfig("akka").Root.ToString() : null;
+}

@@ -61,6 +61,8 @@ public static class Outcomes
             ForwarderError.ResponseBodyDestination => "the response body failed while streaming",
             ForwarderError.RequestBodyDestination => "the backend stopped reading the request body",
             ForwarderError.ResponseHeaders when HttpError(exception) is null => "invalid response headers",
+            _ when exception is not null && FindReset(exception) => "connection reset by the backend",
+            _ when exception is not null && FindClosed(exception) => "connection closed by the backend after the request, before any response byte",
             _ => HttpError(exception) switch
             {
                 HttpRequestError.ConnectionError => "connection failed",
@@ -76,6 +78,24 @@ public static class Outcomes
         };
         var detail = Innermost(exception);
         return detail is null ? reason : $"{reason} ({detail})";
+    }
+
+    private static bool FindReset(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }) return true;
+        }
+        return false;
+    }
+
+    private static bool FindClosed(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BackendClosedException) return true;
+        }
+        return false;
     }
 
     private static HttpRequestError? HttpError(Exception? exception)

@@ -94,6 +94,7 @@ public sealed partial class ProxyMiddleware(
                         kind = Outcomes.Classify(error, exception);
                         neverReached = kind == OutcomeKind.ConnectionError && RetryRules.NeverReached(exception);
                         gone = neverReached || Outcomes.BackendGone(exception);
+                        if (kind == OutcomeKind.ConnectionError && !gone) kind = OutcomeKind.BadResponse; // it answered, unusably
                     }
                 }
                 finally
@@ -102,7 +103,7 @@ public sealed partial class ProxyMiddleware(
                     backend.Finish(state.Admission, kind, status, Stopwatch.GetElapsedTime(attemptStarted).Ticks);
                 }
                 state.LastError = error;
-                if (error != ForwarderError.None && !gone && (kind is OutcomeKind.ConnectionError or OutcomeKind.Timeout)) state.BackendAnswered = true;
+                if (kind is OutcomeKind.BadResponse or OutcomeKind.Timeout) state.BackendAnswered = true;
                 if (state.FailedPlugin is { } failed)
                 {
                     await PluginHooks.FailAsync(context, failed);
