@@ -14,6 +14,7 @@ public static class ConfigLoader
     public static ConfigLoadResult LoadFile(string path, string? defaultBackends, Func<string, string?>? environment = null)
     {
         var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full)) return Failed(new ConfigError(null, null, $"{full} is a directory; give the config file itself (e.g. {System.IO.Path.Combine(full, "hocon.conf")})"));
         if (!File.Exists(full)) return Failed(new ConfigError(null, null, $"config file not found: {full}"));
         try
         {

@@ -121,6 +121,10 @@ internal static class ServiceReader
         {
             return node.Fail<Uri>($"backend URL must not have a query or fragment, found '{shown}'");
         }
+        if (uri.Port == 0)
+        {
+            return node.Fail<Uri>($"backend URL needs a port between 1 and 65535, found '{shown}'");
+        }
         return uri;
     }
 

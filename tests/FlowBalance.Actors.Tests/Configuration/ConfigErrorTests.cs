@@ -22,6 +22,28 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public void A_backend_on_port_0_is_rejected_and_so_is_a_max_connections_out_of_range()
+    {
+        var errors = ConfigText.Errors("""
+            flowbalance {
+              backends = ["http://127.0.0.1:0", { url = "http://127.0.0.1:2", max_connections = -1 }]
+            }
+            """);
+
+        Assert.Equal(2, errors.Count);
+        Assert.Equal("flowbalance.backends[0] (line 2): backend URL needs a port between 1 and 65535, found 'http://127.0.0.1:0'", errors[0]);
+        Assert.StartsWith("flowbalance.backends[1].max_connections (line 2): must be between 0 and 1000000", errors[1]);
+    }
+
+    [Fact]
+    public void A_directory_given_as_the_config_file_says_so()
+    {
+        var result = ConfigLoader.LoadFile(Path.GetTempPath(), defaultBackends: null);
+
+        Assert.Contains("is a directory; give the config file itself", Assert.Single(result.Errors).ToString());
+    }
+
+    [Fact]
     public void Backend_url_that_is_not_absolute_http_is_rejected_with_its_line()
     {
         var errors = ConfigText.Errors("""
