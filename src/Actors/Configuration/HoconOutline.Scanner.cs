@@ -17,6 +17,13 @@ public sealed partial class HoconOutline
         public string PendingKey { get; set; } = "";
         public Expect State { get; set; } = isArray ? Expect.Value : Expect.Key;
 
+        /// <summary>
+        /// The pending key's object came right after it (<c>key { … }</c>, no '=' or ':'). Akka's parser
+        /// ends such a field at its '}': a value joined after it is read as part of the enclosing
+        /// object, whose end it then mistakes, and inside a list that loops forever.
+        /// </summary>
+        public bool Braced { get; set; }
+
         /// <summary>Where its '[' or '{' is in the text.</summary>
         public int OpenPos { get; init; }
 
@@ -80,8 +87,19 @@ public sealed partial class HoconOutline
                     _pos++;
                     if (frame.State == Expect.AfterValue) frame.State = frame.IsArray ? Expect.Value : Expect.Key;
                     return;
-                case ' ' or '\t' or '\r' or '\uFEFF':
+                case '\r':
+                    // Akka's parser ends a value at a lone '\r' as at a line break.
                     _pos++;
+                    if (frame.State == Expect.AfterValue) frame.State = frame.IsArray ? Expect.Value : Expect.Key;
+                    return;
+                case ' ' or '\t':
+                case '\uFEFF' when _pos == 0:
+                    _pos++;
+                    return;
+                case var special when char.IsWhiteSpace(special) || special == '\uFEFF':
+                    // Akka's parser joins the parts of a value across ' ' and '\t' only; after any other
+                    // space it reads the next part as a key and loses track of where objects end.
+                    Error(_line, $"U+{(int)special:X4} (a special space) is not allowed outside quotes; use a plain space");
                     return;
                 case '#':
                     SkipComment();
@@ -109,9 +127,8 @@ public sealed partial class HoconOutline
                     _pos++;
                     return;
                 case '+' when Peek(1) == '=' && frame.State == Expect.Separator:
-                    frame.State = Expect.Value;
-                    _separatorLine = _line;
-                    _pos += 2;
+                    // Akka's parser reads "a += 1" as the key "a +" set to 1.
+                    Error(_line, $"'+=' is not supported; write the whole list: {frame.PendingKey} = [ ... ]");
                     return;
                 case '{' or '[':
                     Open(frame, c);
@@ -147,6 +164,12 @@ public sealed partial class HoconOutline
             }
             else if (frame.State is Expect.Separator or Expect.Value or Expect.AfterValue) // AfterValue: object concatenation, a = ${x} { ... }
             {
+                if (frame.State == Expect.AfterValue && frame.Braced)
+                {
+                    BracedJoined(frame);
+                    return;
+                }
+                frame.Braced = frame.State == Expect.Separator;
                 depth += KeyParts(frame.PendingKey) - 1;
                 path = Join(frame.Path, frame.PendingKey);
                 if (path is null || !WithinDepth(depth)) return;
@@ -219,6 +242,7 @@ public sealed partial class HoconOutline
                     }
                     if (Join(frame.Path, token) is not { } path || !WithinDepth(frame.Depth + KeyParts(token))) return;
                     frame.PendingKey = token;
+                    frame.Braced = false;
                     frame.KeyStart = startPos;
                     frame.KeyPath = path;
                     frame.State = Expect.Separator;
@@ -236,6 +260,9 @@ public sealed partial class HoconOutline
                     Part(frame, composite: false, reference);
                     frame.State = Expect.AfterValue;
                     return;
+                case Expect.AfterValue when frame.Braced:
+                    BracedJoined(frame);
+                    return;
                 default:
                     if (frame.State == Expect.Value) BeginValue(frame, frame.KeyStart, frame.KeyPath);
                     Part(frame, composite: false, reference);
@@ -243,6 +270,9 @@ public sealed partial class HoconOutline
                     return;
             }
         }
+
+        private void BracedJoined(Frame frame) =>
+            Error(_line, $"'{frame.PendingKey} {{ ... }}' cannot be joined to another value; write {frame.PendingKey} = {{ ... }} ...");
 
         private HoconSubstitutions.Reference Reference(string token, int startPos, int line)
         {
@@ -317,11 +347,23 @@ public sealed partial class HoconOutline
                 _pos++;
             }
             if (_pos == startPos) { Error(_line, $"unexpected '{text[_pos]}'"); return null; }
+            if (text.AsSpan(startPos, _pos - startPos).IndexOfAny(NotUnquoted) is var bad and >= 0)
+            {
+                Error(_line, $"'{text[startPos + bad]}' cannot be part of an unquoted key or value; put it in quotes (\"...\")");
+                return null;
+            }
             return text[startPos.._pos].TrimEnd();
         }
 
+        /// <summary>
+        /// Characters HOCON forbids in unquoted text that the outline would otherwise read as part of
+        /// a literal. Akka's tokenizer cannot consume them: in a list (<c>[?]</c>, <c>[a\b]</c>) its
+        /// parser loops forever without reading on, adding empty elements until memory runs out.
+        /// </summary>
+        private static readonly System.Buffers.SearchValues<char> NotUnquoted = System.Buffers.SearchValues.Create("`^?!@*&\\");
+
         private static bool IsLiteralEnd(char c) =>
-            c is '\n' or ',' or ':' or '=' or '{' or '}' or '[' or ']' or '#' or '"' or '$' or ' ' or '\t' or '\r';
+            c is '\n' or ',' or ':' or '=' or '{' or '}' or '[' or ']' or '#' or '"' or '$' || char.IsWhiteSpace(c);
 
         private void SkipComment()
         {

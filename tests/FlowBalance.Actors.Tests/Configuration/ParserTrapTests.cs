@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using FlowBalance.Actors.Configuration;
+
+namespace FlowBalance.Actors.Tests.Configuration;
+
+/// <summary>
+/// Text Akka's HOCON parser cannot read (it loops forever or loses track of where objects end) is
+/// refused by the outline with its line, so it never reaches the parser. The texts below were
+/// found by a fuzzer: each one hit the 5 s parse deadline while its thread kept growing by gigabytes.
+/// </summary>
+public sealed class ParserTrapTests
+{
+    private const string Service = "flowbalance.demo_backends = 1\n";
+
+    [Theory]
+    [InlineData("akka.x = [?]", "line 2: '?' cannot be part of an unquoted key or value; put it in quotes (\"...\")")]
+    [InlineData("akka.x = [a\\b]", "line 2: '\\' cannot be part of an unquoted key or value; put it in quotes (\"...\")")]
+    [InlineData("akka.x = [*.example.com]", "line 2: '*' cannot be part of an unquoted key or value; put it in quotes (\"...\")")]
+    [InlineData("akka.x += 1", "line 2: '+=' is not supported; write the whole list: akka.x = [ ... ]")]
+    [InlineData("akka.x { a = 1 } { b = 2 }", "line 2: 'akka.x { ... }' cannot be joined to another value; write akka.x = { ... } ...")]
+    [InlineData("akka.x = [{ a { } { } }]", "line 2: 'a { ... }' cannot be joined to another value; write a = { ... } ...")]
+    [InlineData("akka.x = [{ a = 1\u00A0\"b\" }]", "line 2: U+00A0 (a special space) is not allowed outside quotes; use a plain space")]
+    [InlineData("akka.x = [1, \uFEFF]", "line 2: U+FEFF (a special space) is not allowed outside quotes; use a plain space")]
+    public void Text_the_parser_cannot_read_is_refused_with_its_line(string text, string expected)
+    {
+        Assert.Equal(expected, Assert.Single(ConfigText.Errors(Service + text)));
+    }
+
+    [Theory]
+    [InlineData("url+=[${?Y}hostnamenull\\backendslisten${?X}]url")]
+    [InlineData("\t+=[?\r\n]")]
+    [InlineData("1=\r\na.b\"\"\"x\"\"\".-0xflowbalance[-?]\t")]
+    [InlineData("weight  :\t{\t  }\na.b:\t[ [\u00A0\"\"\"t\nq\"\"\"\t, \n\"\\u0041\"\u00A0true,\t] a/b,[ # c\n],{  }{ # c\nakka\u00A0{   }{\t\r}\u00A0}\t] ")]
+    [InlineData(" \"q.k\"+= [ // c\n[\r-1\u00A0] { # c\nhostname   # c\n{\u00A0services  =  [  10m\r] [  +1,${?Y} # c\n] // c\n}{ # c\nbackends\u00A0=\t{\r  }} // c\n} ]\u00A0,\t\nlisten # c\n=\u00A0[  \u2028 ]\u00A0,\t\nservices\t+=[\u00A0,\r]\r")]
+    [InlineData(" // c\nk1 // c\n  {\ta.b  =\t[  [  \t], {  \"q.k\" =\t+1\nlisten: # c\n[{\u00A0 }{ # c\nservices\u00A0=\u00A0-1\u00A0${?X}  }]\nakka // c\n=\t[ // c\n[\r,\r],  ] # c\n} # c\n]\t} # c\n, # c\n\ntrue\r: // c\n\"s\"\r")]
+    [InlineData("a = x\ry = [1, }")]
+    public void Fuzzer_finds_end_in_an_error_at_once(string text)
+    {
+        var clock = Stopwatch.StartNew();
+
+        var result = ConfigLoader.Parse(Service + text, null, environment: name => name == "X" ? "http://127.0.0.1:2" : null);
+
+        Assert.False(result.Succeeded);
+        Assert.DoesNotContain(result.Errors, e => e.Message.Contains("did not finish", StringComparison.Ordinal));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Windows_line_ends_and_plain_spaces_still_load()
+    {
+        var options = ConfigText.Load("flowbalance {\r\n  hostname = \"a.com\"\r\n  backends = [\r\n    \"http://127.0.0.1:1\"\r\n  ]\r\n  retries = 2\r\n}\r\n");
+
+        Assert.Equal(2, Assert.Single(options.Services).Settings.Retries);
+    }
+}
