@@ -11,6 +11,7 @@ public sealed partial class HoconOutline
         private bool _rootSeen;
         private int _values;
         private bool _substitution; // the last token read was ${…}
+        private bool _quoted; // the last token read was a quoted string
 
         public void Run()
         {
@@ -200,6 +201,12 @@ public sealed partial class HoconOutline
                         Error(start, $"a substitution ({token}) cannot be a key");
                         return;
                     }
+                    if (!_quoted && token.Split('.').Any(part => part.Length == 0))
+                    {
+                        // Akka's parser reads "a..b" as the key "a" followed by stray dots and loses its place.
+                        Error(start, $"'{token}' has an empty part between dots; quote a key that holds dots (\"a.b\")");
+                        return;
+                    }
                     if (Join(frame.Path, token) is not { } path || !WithinDepth(frame.Depth + KeyParts(token))) return;
                     frame.PendingKey = token;
                     frame.Braced = false;
@@ -271,7 +278,8 @@ public sealed partial class HoconOutline
         private string? ReadToken()
         {
             _substitution = false;
-            if (text[_pos] == '"')
+            _quoted = text[_pos] == '"';
+            if (_quoted)
             {
                 if (Peek(1) == '"' && Peek(2) == '"')
                 {

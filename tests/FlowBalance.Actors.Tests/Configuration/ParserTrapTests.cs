@@ -21,6 +21,8 @@ public sealed class ParserTrapTests
     [InlineData("akka.x = [{ a { } { } }]", "line 2: 'a { ... }' cannot be joined to another value; write a = { ... } ...")]
     [InlineData("akka.x = [{ a = 1\u00A0\"b\" }]", "line 2: U+00A0 (a special space) is not allowed outside quotes; use a plain space")]
     [InlineData("akka.x = [1, \uFEFF]", "line 2: U+FEFF (a special space) is not allowed outside quotes; use a plain space")]
+    [InlineData("akka.x = [{ url..y = 1 }]", "line 2: 'url..y' has an empty part between dots; quote a key that holds dots (\"a.b\")")]
+    [InlineData("akka.x. = 1", "line 2: 'akka.x.' has an empty part between dots; quote a key that holds dots (\"a.b\")")]
     public void Text_the_parser_cannot_read_is_refused_with_its_line(string text, string expected)
     {
         Assert.Equal(expected, Assert.Single(ConfigText.Errors(Service + text)));
@@ -34,6 +36,8 @@ public sealed class ParserTrapTests
     [InlineData(" \"q.k\"+= [ // c\n[\r-1\u00A0] { # c\nhostname   # c\n{\u00A0services  =  [  10m\r] [  +1,${?Y} # c\n] // c\n}{ # c\nbackends\u00A0=\t{\r  }} // c\n} ]\u00A0,\t\nlisten # c\n=\u00A0[  \u2028 ]\u00A0,\t\nservices\t+=[\u00A0,\r]\r")]
     [InlineData(" // c\nk1 // c\n  {\ta.b  =\t[  [  \t], {  \"q.k\" =\t+1\nlisten: # c\n[{\u00A0 }{ # c\nservices\u00A0=\u00A0-1\u00A0${?X}  }]\nakka // c\n=\t[ // c\n[\r,\r],  ] # c\n} # c\n]\t} # c\n, # c\n\ntrue\r: // c\n\"s\"\r")]
     [InlineData("a = x\ry = [1, }")]
+    [InlineData("\ninclude \r:\r\n[\r\n{ \rurl.. // c\n  {\tinclude\r\n= 1 }}\n[ // c\n # c\n]\n{ \r },\r\n]\n")]
+    [InlineData("  shutdown_timeout\n= // c\n[[ \ra/b] null,{ retries..\t \r{ # c\nakka\n:\n[\t ]},a // c\\\n=\n\"*\"\t}+1,] # c\n")]
     public void Fuzzer_finds_end_in_an_error_at_once(string text)
     {
         var clock = Stopwatch.StartNew();
@@ -43,6 +47,15 @@ public sealed class ParserTrapTests
         Assert.False(result.Succeeded);
         Assert.DoesNotContain(result.Errors, e => e.Message.Contains("did not finish", StringComparison.Ordinal));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void A_quoted_key_may_hold_dots()
+    {
+        var result = ConfigLoader.Parse(Service + "akka.x { \"a..b\" = 1 }", null);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal("1", result.Hocon!.GetValue("akka.x").GetObject().Items["a..b"].GetString());
     }
 
     [Fact]
