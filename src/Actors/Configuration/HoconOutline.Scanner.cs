@@ -177,6 +177,7 @@ public sealed partial class HoconOutline
                 Error(frame.State == Expect.Value ? _separatorLine : _line, $"'{frame.PendingKey}' has no value");
                 return;
             }
+            if (frame.IsArray && frame.Index < 0 && _pos > frame.OpenPos + 1) frame.List ??= NewList(frame); // "[ ]": see HoconSubstitutions
             if (frame.List is { } list)
             {
                 list.Close = _pos;
@@ -248,6 +249,13 @@ public sealed partial class HoconOutline
             return new HoconSubstitutions.Reference(startPos, _pos, (optional ? body[1..] : body).Trim(), optional, line);
         }
 
+        private HoconSubstitutions.ListSpan NewList(Frame frame)
+        {
+            var list = new HoconSubstitutions.ListSpan(frame.OpenPos);
+            outline._lists.Add(list);
+            return list;
+        }
+
         private static void BeginValue(Frame frame, int start, string path)
         {
             frame.ValueStart = start;
@@ -263,7 +271,7 @@ public sealed partial class HoconOutline
             else if (reference is null) frame.ValuePlain = true;
             if (reference is not null && frame.Site is null)
             {
-                var list = frame.IsArray ? frame.List ??= new HoconSubstitutions.ListSpan(frame.OpenPos) : null;
+                var list = frame.IsArray ? frame.List ??= NewList(frame) : null;
                 frame.Site = new HoconSubstitutions.Site(frame.ValueStart, frame.ValuePath, list);
                 outline._substitutions.Add(frame.Site);
             }
