@@ -9,7 +9,7 @@ public sealed class RejectedReloadTests(ITestOutputHelper output)
     private const string Rejected = "the running configuration stays";
 
     [Fact]
-    public async Task Deep_nesting_and_a_too_large_file_are_rejected_while_traffic_continues_and_memory_stays_flat()
+    public async Task Deep_nesting_a_too_large_file_and_a_parser_trap_are_rejected_while_traffic_continues_and_memory_stays_flat()
     {
         await using var backend = await TestBackend.StartAsync("a");
         var good = $"flowbalance.backends = [\"{backend.Url}\"]\n";
@@ -29,11 +29,16 @@ public sealed class RejectedReloadTests(ITestOutputHelper output)
         await Eventually.True(() => balancer.Count(Rejected) >= 2, "the huge file is rejected", TimeSpan.FromSeconds(10));
         Assert.Contains("is larger than 4 MiB (the limit)", balancer.Output);
 
+        // '?' in a list: Akka's parser looped forever on it, adding empty elements without end.
+        await File.WriteAllTextAsync(balancer.ConfigFile, good + "akka.x = [?]\n");
+        await Eventually.True(() => balancer.Count(Rejected) >= 3, "the parser trap is rejected", TimeSpan.FromSeconds(10));
+        Assert.Contains("line 2: '?' cannot be part of an unquoted key or value", balancer.Output);
+
         var seen = traffic.Seen("a");
         await Eventually.True(() => traffic.Seen("a") > seen + 100, "a still serves after the rejected reloads");
         var afterHuge = balancer.ResidentMiB;
         var summary = await traffic.StopAsync();
-        output.WriteLine($"RSS {before} MiB before, {afterDeep} MiB after the deep file, {afterHuge} MiB after the huge file; {summary.Failed} of {summary.Labels.Count} requests failed");
+        output.WriteLine($"RSS {before} MiB before, {afterDeep} MiB after the deep file, {afterHuge} MiB after the huge file and the trap; {summary.Failed} of {summary.Labels.Count} requests failed");
         Assert.Equal(0, summary.Failed);
         Assert.True(afterDeep < before + 100 && afterHuge < before + 100, $"RSS {before} -> {afterDeep} -> {afterHuge} MiB");
     }

@@ -56,7 +56,7 @@ public static class ConfigLoader
         var listen = root?.Child("listen") is { } l ? ReadListen(l) : null;
         var demo = root?.Child("demo_backends")?.Int(0, 16) ?? 0;
         var shutdown = root?.Child("shutdown_timeout")?.Duration(TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromMinutes(10));
-        var pluginsDir = System.IO.Path.GetFullPath(root?.Child("plugins_dir")?.String() ?? "plugins", baseDirectory);
+        var pluginsDir = root?.Child("plugins_dir")?.FullPath(baseDirectory) ?? System.IO.Path.GetFullPath("plugins", baseDirectory);
         var geo = GeoReader.Read(root?.Child("geo"), root?.Child("trusted_proxies"), baseDirectory);
 
         var services = new List<ServiceDefinition>();

@@ -110,6 +110,14 @@ internal readonly record struct ConfigNode(HoconValue Value, string Path, Config
             : Fail<string>($"must be a header or cookie name (letters, digits, '-', '_', '.'), found '{text}'");
     }
 
+    /// <summary>A file or folder path, absolute against <paramref name="baseDirectory"/> (Path.GetFullPath throws on a NUL character).</summary>
+    public string? FullPath(string baseDirectory)
+    {
+        var text = String();
+        if (text is null) return null;
+        return text.Contains('\0') ? Fail<string>("must be a path, found a NUL character (\\u0000)") : System.IO.Path.GetFullPath(text, baseDirectory);
+    }
+
     public T? Fail<T>(string message) where T : class
     {
         Errors.Add(Path, message);

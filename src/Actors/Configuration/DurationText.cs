@@ -23,13 +23,17 @@ public static class DurationText
             return null;
         }
         var unit = span[digits..].Trim();
-        if (unit.IsEmpty) return TimeSpan.FromTicks((long)(amount * bareUnit.Ticks));
+        if (unit.IsEmpty) return Clamped(amount * bareUnit.TotalMilliseconds);
         foreach (var (suffix, ms) in Units)
         {
-            if (unit.Equals(suffix, StringComparison.OrdinalIgnoreCase)) return TimeSpan.FromMilliseconds(amount * ms);
+            if (unit.Equals(suffix, StringComparison.OrdinalIgnoreCase)) return Clamped(amount * ms);
         }
         return null;
     }
+
+    /// <summary>A duration too long for TimeSpan ("9999999999999999999s") is TimeSpan.MaxValue, which every range check refuses; TimeSpan itself would throw.</summary>
+    private static TimeSpan Clamped(double milliseconds) =>
+        milliseconds >= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(milliseconds);
 
     public static string Format(TimeSpan value) =>
         value.TotalMilliseconds < 1000 || value.Milliseconds != 0

@@ -29,9 +29,8 @@ internal static class GeoReader
 
     private static string? ReadDatabase(ConfigNode node, string baseDirectory)
     {
-        var text = node.String();
-        if (text is null) return null;
-        var path = Path.GetFullPath(text, baseDirectory);
+        var path = node.FullPath(baseDirectory);
+        if (path is null) return null;
         return File.Exists(path) ? path : node.Fail<string>($"no MaxMind database at {path} (a GeoIP2/GeoLite2 Country .mmdb file)");
     }
 

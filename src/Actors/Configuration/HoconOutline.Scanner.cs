@@ -2,39 +2,6 @@ namespace FlowBalance.Actors.Configuration;
 
 public sealed partial class HoconOutline
 {
-    private enum Expect { Key, Separator, Value, AfterValue }
-
-    private sealed class Frame(char open, int line, string path, bool isArray, int depth)
-    {
-        public char Open { get; } = open;
-        public int Line { get; } = line;
-        public string Path { get; } = path;
-        public bool IsArray { get; } = isArray;
-
-        /// <summary>Levels of nesting, counting each part of a dotted key (<c>a.b { }</c> is 2).</summary>
-        public int Depth { get; } = depth;
-        public int Index { get; set; } = -1;
-        public string PendingKey { get; set; } = "";
-        public Expect State { get; set; } = isArray ? Expect.Value : Expect.Key;
-
-        /// <summary>Where its '[' or '{' is in the text.</summary>
-        public int OpenPos { get; init; }
-
-        /// <summary>Where the pending key starts in the text, and its path.</summary>
-        public int KeyStart { get; set; }
-        public string KeyPath { get; set; } = "";
-
-        // The value being read (a field's or the current element's): its parts, for substitutions.
-        public int ValueStart { get; set; }
-        public string ValuePath { get; set; } = "";
-        public bool ValueComposite { get; set; }
-        public bool ValuePlain { get; set; }
-        public HoconSubstitutions.Site? Site { get; set; }
-
-        /// <summary>Set on a list once one of its elements holds a substitution.</summary>
-        public HoconSubstitutions.ListSpan? List { get; set; }
-    }
-
     private sealed class Scanner(string text, HoconOutline outline)
     {
         private readonly Stack<Frame> _stack = new();
@@ -44,6 +11,7 @@ public sealed partial class HoconOutline
         private bool _rootSeen;
         private int _values;
         private bool _substitution; // the last token read was ${…}
+        private bool _quoted; // the last token read was a quoted string
 
         public void Run()
         {
@@ -80,8 +48,19 @@ public sealed partial class HoconOutline
                     _pos++;
                     if (frame.State == Expect.AfterValue) frame.State = frame.IsArray ? Expect.Value : Expect.Key;
                     return;
-                case ' ' or '\t' or '\r' or '\uFEFF':
+                case '\r':
+                    // Akka's parser ends a value at a lone '\r' as at a line break.
                     _pos++;
+                    if (frame.State == Expect.AfterValue) frame.State = frame.IsArray ? Expect.Value : Expect.Key;
+                    return;
+                case ' ' or '\t':
+                case '\uFEFF' when _pos == 0:
+                    _pos++;
+                    return;
+                case var special when char.IsWhiteSpace(special) || special == '\uFEFF':
+                    // Akka's parser joins the parts of a value across ' ' and '\t' only; after any other
+                    // space it reads the next part as a key and loses track of where objects end.
+                    Error(_line, $"U+{(int)special:X4} (a special space) is not allowed outside quotes; use a plain space");
                     return;
                 case '#':
                     SkipComment();
@@ -109,9 +88,8 @@ public sealed partial class HoconOutline
                     _pos++;
                     return;
                 case '+' when Peek(1) == '=' && frame.State == Expect.Separator:
-                    frame.State = Expect.Value;
-                    _separatorLine = _line;
-                    _pos += 2;
+                    // Akka's parser reads "a += 1" as the key "a +" set to 1.
+                    Error(_line, $"'+=' is not supported; write the whole list: {frame.PendingKey} = [ ... ]");
                     return;
                 case '{' or '[':
                     Open(frame, c);
@@ -147,6 +125,12 @@ public sealed partial class HoconOutline
             }
             else if (frame.State is Expect.Separator or Expect.Value or Expect.AfterValue) // AfterValue: object concatenation, a = ${x} { ... }
             {
+                if (frame.State == Expect.AfterValue && frame.Braced)
+                {
+                    BracedJoined(frame);
+                    return;
+                }
+                frame.Braced = frame.State == Expect.Separator;
                 depth += KeyParts(frame.PendingKey) - 1;
                 path = Join(frame.Path, frame.PendingKey);
                 if (path is null || !WithinDepth(depth)) return;
@@ -193,6 +177,7 @@ public sealed partial class HoconOutline
                 Error(frame.State == Expect.Value ? _separatorLine : _line, $"'{frame.PendingKey}' has no value");
                 return;
             }
+            if (frame.IsArray && frame.Index < 0 && _pos > frame.OpenPos + 1) frame.List ??= NewList(frame); // "[ ]": see HoconSubstitutions
             if (frame.List is { } list)
             {
                 list.Close = _pos;
@@ -217,8 +202,15 @@ public sealed partial class HoconOutline
                         Error(start, $"a substitution ({token}) cannot be a key");
                         return;
                     }
+                    if (!_quoted && token.Split('.').Any(part => part.Length == 0))
+                    {
+                        // Akka's parser reads "a..b" as the key "a" followed by stray dots and loses its place.
+                        Error(start, $"'{token}' has an empty part between dots; quote a key that holds dots (\"a.b\")");
+                        return;
+                    }
                     if (Join(frame.Path, token) is not { } path || !WithinDepth(frame.Depth + KeyParts(token))) return;
                     frame.PendingKey = token;
+                    frame.Braced = false;
                     frame.KeyStart = startPos;
                     frame.KeyPath = path;
                     frame.State = Expect.Separator;
@@ -236,6 +228,9 @@ public sealed partial class HoconOutline
                     Part(frame, composite: false, reference);
                     frame.State = Expect.AfterValue;
                     return;
+                case Expect.AfterValue when frame.Braced:
+                    BracedJoined(frame);
+                    return;
                 default:
                     if (frame.State == Expect.Value) BeginValue(frame, frame.KeyStart, frame.KeyPath);
                     Part(frame, composite: false, reference);
@@ -244,11 +239,21 @@ public sealed partial class HoconOutline
             }
         }
 
+        private void BracedJoined(Frame frame) =>
+            Error(_line, $"'{frame.PendingKey} {{ ... }}' cannot be joined to another value; write {frame.PendingKey} = {{ ... }} ...");
+
         private HoconSubstitutions.Reference Reference(string token, int startPos, int line)
         {
             var body = token[2..^1];
             var optional = body.StartsWith('?');
             return new HoconSubstitutions.Reference(startPos, _pos, (optional ? body[1..] : body).Trim(), optional, line);
+        }
+
+        private HoconSubstitutions.ListSpan NewList(Frame frame)
+        {
+            var list = new HoconSubstitutions.ListSpan(frame.OpenPos);
+            outline._lists.Add(list);
+            return list;
         }
 
         private static void BeginValue(Frame frame, int start, string path)
@@ -266,7 +271,7 @@ public sealed partial class HoconOutline
             else if (reference is null) frame.ValuePlain = true;
             if (reference is not null && frame.Site is null)
             {
-                var list = frame.IsArray ? frame.List ??= new HoconSubstitutions.ListSpan(frame.OpenPos) : null;
+                var list = frame.IsArray ? frame.List ??= NewList(frame) : null;
                 frame.Site = new HoconSubstitutions.Site(frame.ValueStart, frame.ValuePath, list);
                 outline._substitutions.Add(frame.Site);
             }
@@ -281,7 +286,8 @@ public sealed partial class HoconOutline
         private string? ReadToken()
         {
             _substitution = false;
-            if (text[_pos] == '"')
+            _quoted = text[_pos] == '"';
+            if (_quoted)
             {
                 if (Peek(1) == '"' && Peek(2) == '"')
                 {
@@ -317,11 +323,23 @@ public sealed partial class HoconOutline
                 _pos++;
             }
             if (_pos == startPos) { Error(_line, $"unexpected '{text[_pos]}'"); return null; }
+            if (text.AsSpan(startPos, _pos - startPos).IndexOfAny(NotUnquoted) is var bad and >= 0)
+            {
+                Error(_line, $"'{text[startPos + bad]}' cannot be part of an unquoted key or value; put it in quotes (\"...\")");
+                return null;
+            }
             return text[startPos.._pos].TrimEnd();
         }
 
+        /// <summary>
+        /// Characters HOCON forbids in unquoted text that the outline would otherwise read as part of
+        /// a literal. Akka's tokenizer cannot consume them: in a list (<c>[?]</c>, <c>[a\b]</c>) its
+        /// parser loops forever without reading on, adding empty elements until memory runs out.
+        /// </summary>
+        private static readonly System.Buffers.SearchValues<char> NotUnquoted = System.Buffers.SearchValues.Create("`^?!@*&\\");
+
         private static bool IsLiteralEnd(char c) =>
-            c is '\n' or ',' or ':' or '=' or '{' or '}' or '[' or ']' or '#' or '"' or '$' or ' ' or '\t' or '\r';
+            c is '\n' or ',' or ':' or '=' or '{' or '}' or '[' or ']' or '#' or '"' or '$' || char.IsWhiteSpace(c);
 
         private void SkipComment()
         {

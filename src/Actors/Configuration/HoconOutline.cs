@@ -13,6 +13,7 @@ public sealed partial class HoconOutline
     private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
     private readonly List<ConfigError> _errors = [];
     private readonly List<HoconSubstitutions.Site> _substitutions = [];
+    private readonly List<HoconSubstitutions.ListSpan> _lists = [];
     private readonly HashSet<string> _rootKeys = new(StringComparer.Ordinal);
 
     private HoconOutline() { }
@@ -21,6 +22,9 @@ public sealed partial class HoconOutline
 
     /// <summary>Every field value and list element holding a <c>${…}</c>, in text order.</summary>
     internal IReadOnlyList<HoconSubstitutions.Site> Substitutions => _substitutions;
+
+    /// <summary>Every list that holds a substitution, or has no element but spaces or line breaks between its brackets.</summary>
+    internal IReadOnlyList<HoconSubstitutions.ListSpan> Lists => _lists;
 
     /// <summary>The first part of every top-level key: a substitution naming one refers to the file, not the environment.</summary>
     internal IReadOnlySet<string> RootKeys => _rootKeys;

@@ -10,7 +10,10 @@ namespace FlowBalance.Actors.Configuration;
 /// so no <c>${</c> ever reaches it: a value from the environment goes in as a quoted HOCON string,
 /// an unset optional one is taken out the way HOCON defines (the field is not set, the list
 /// element is dropped, inside a string it is empty), and every other form is refused with its key
-/// and line. The edited text keeps every line where it was, so Akka's positions still match.
+/// and line. A list left without elements, or written empty with spaces or line breaks between
+/// its brackets, becomes <c>[]</c>: Akka reads <c>[ ]</c> as a list of one empty element. Its
+/// line breaks cannot stay (after the <c>]</c> one would end a value joined to the list), so a
+/// position in the edited text is mapped back to the file's for Akka's error messages.
 /// </summary>
 internal static partial class HoconSubstitutions
 {
@@ -49,9 +52,11 @@ internal static partial class HoconSubstitutions
     private sealed record Edit(int Start, int End, string With, ListSpan? Removes);
 
     /// <summary>The text with every substitution resolved, or the text unchanged and <paramref name="errors"/> filled.</summary>
-    public static string Resolve(string text, HoconOutline outline, Func<string, string?> environment, List<ConfigError> errors)
+    /// <param name="original">Maps a position in the returned text to the same place in <paramref name="text"/>.</param>
+    public static string Resolve(string text, HoconOutline outline, Func<string, string?> environment, List<ConfigError> errors, out Func<int, int> original)
     {
-        if (outline.Substitutions.Count == 0) return text;
+        original = at => at;
+        if (outline.Substitutions.Count == 0 && outline.Lists.Count == 0) return text;
         var edits = new List<Edit>();
         long length = text.Length;
         foreach (var site in outline.Substitutions)
@@ -91,7 +96,7 @@ internal static partial class HoconSubstitutions
             }
             edits.AddRange(Joined(text, site, values));
         }
-        return errors.Count > 0 ? text : Apply(text, edits);
+        return errors.Count > 0 ? text : Apply(text, edits, outline.Lists, out original);
     }
 
     private static (string? Value, string? Problem) Lookup(Reference reference, HoconOutline outline, Func<string, string?> environment)
@@ -120,20 +125,26 @@ internal static partial class HoconSubstitutions
         return new Edit(site.Start, end, LineBreaks(text, site.Start, end), site.List);
     }
 
-    private static string Apply(string text, List<Edit> edits)
+    private static string Apply(string text, List<Edit> edits, IReadOnlyList<ListSpan> lists, out Func<int, int> original)
     {
         // A list left with no element becomes "[]": Akka reads "[ ]" and "[\n]" as one empty element.
-        var emptied = edits.Select(e => e.Removes).OfType<ListSpan>().Where(l => l.Removed == l.Elements).Distinct().ToList();
         edits.RemoveAll(e => e.Removes is { } list && list.Removed == list.Elements);
-        foreach (var list in emptied) edits.Add(new Edit(list.Open, list.Close + 1, "[]" + LineBreaks(text, list.Open, list.Close + 1), null));
+        foreach (var list in lists.Where(l => l.Removed == l.Elements)) edits.Add(new Edit(list.Open, list.Close + 1, "[]", null));
         edits.Sort((a, b) => a.Start.CompareTo(b.Start));
         var result = new StringBuilder(text.Length);
+        var anchors = new List<(int Edited, int Original)> { (0, 0) }; // after each edit, where the file goes on
         var at = 0;
         foreach (var edit in edits)
         {
             result.Append(text, at, edit.Start - at).Append(edit.With);
             at = edit.End;
+            anchors.Add((result.Length, at));
         }
+        original = position =>
+        {
+            var anchor = anchors.Last(a => a.Edited <= position);
+            return Math.Min(anchor.Original + position - anchor.Edited, text.Length);
+        };
         return result.Append(text, at, text.Length - at).ToString();
     }
 

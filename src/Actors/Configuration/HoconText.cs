@@ -21,9 +21,10 @@ internal static partial class HoconText
         var outline = HoconOutline.Scan(text);
         if (outline.SyntaxErrors.Count > 0) return new Parsed(outline, null, outline.SyntaxErrors);
         var problems = new List<ConfigError>();
-        var resolved = HoconSubstitutions.Resolve(text, outline, environment, problems);
+        var resolved = HoconSubstitutions.Resolve(text, outline, environment, problems, out var original);
         if (problems.Count > 0) return new Parsed(outline, null, problems);
-        return TryParse(resolved, ConfigLimits.ParseTimeout, ConfigurationFactory.ParseString, out var hocon) is { } error
+        int LineAt(int position) => text.AsSpan(0, original(position)).Count('\n') + 1;
+        return TryParse(resolved, ConfigLimits.ParseTimeout, ConfigurationFactory.ParseString, out var hocon, LineAt) is { } error
             ? new Parsed(outline, null, [error])
             : new Parsed(outline, hocon, []);
     }
@@ -34,7 +35,8 @@ internal static partial class HoconText
     /// keeps running (and its memory) until the process ends, so this is only the backstop behind
     /// the outline's checks. Returns a syntax error (with the line when the parser gives a position) or null.
     /// </summary>
-    internal static ConfigError? TryParse(string text, TimeSpan timeout, Func<string, Config> parse, out Config? config)
+    /// <param name="lineAt">The line of a position in <paramref name="text"/>; null = count its line breaks.</param>
+    internal static ConfigError? TryParse(string text, TimeSpan timeout, Func<string, Config> parse, out Config? config, Func<int, int>? lineAt = null)
     {
         Config? parsed = null;
         Exception? failure = null;
@@ -64,7 +66,7 @@ internal static partial class HoconText
         var message = failure.Message.Split('\n')[0].Trim();
         var position = PositionPattern().Match(message);
         int? line = position.Success && int.TryParse(position.Groups[1].Value, out var at)
-            ? text.AsSpan(0, Math.Min(at, text.Length)).Count('\n') + 1
+            ? lineAt?.Invoke(Math.Min(at, text.Length)) ?? text.AsSpan(0, Math.Min(at, text.Length)).Count('\n') + 1
             : null;
         return new ConfigError(null, line, $"HOCON syntax error: {message}");
     }

@@ -122,6 +122,19 @@ public sealed class ConfigErrorTests
         Assert.Equal("flowbalance.shutdown_timeout (line 3): must be between 0ms and 600s, found 660s", Assert.Single(errors));
     }
 
+    [Theory]
+    [InlineData("shutdown_timeout = \"9999999999999999999s\"", "flowbalance.shutdown_timeout (line 3): must be between 0ms and 600s, found ")]
+    [InlineData("activeHealthChecks.interval = 99999999999999999999", "flowbalance.activeHealthChecks.interval (line 3): must be between 100ms and 86400s, found ")]
+    [InlineData("plugins_dir = \"a\\u0000b\"", "flowbalance.plugins_dir (line 3): must be a path, found a NUL character (\\u0000)")]
+    [InlineData("geo.database = \"\\u0000\"", "flowbalance.geo.database (line 3): must be a path, found a NUL character (\\u0000)")]
+    public void Values_that_threw_while_being_read_are_reported(string setting, string expected)
+    {
+        // A duration past TimeSpan's range threw OverflowException, a NUL in a path ArgumentException: a stack trace at startup.
+        var error = Assert.Single(ConfigText.Errors($"flowbalance {{\n  demo_backends = 1\n  {setting}\n}}"));
+
+        Assert.StartsWith(expected, error);
+    }
+
     [Fact]
     public void Duplicate_hostnames_are_rejected()
     {
