@@ -121,8 +121,8 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
             CircuitBreaker = Settings.CircuitBreaker with { ErrorRateThreshold = 50, ErrorRateMinRequests = 20, ErrorRateWindow = TimeSpan.FromSeconds(10) },
         };
         var slot = new BackendSlot(new BackendDefinition("c", new Uri("http://c.test"), 1), settings.CircuitBreaker);
-        Sys.ActorOf(BackendActor.Props(slot, "svc", settings, ScriptedProber.Healthy(), TimeSpan.FromMilliseconds(50)));
-        await AwaitConditionAsync(() => Task.FromResult(slot.Current.Totals.Requests == 0));
+        var actor = Sys.ActorOf(BackendActor.Props(slot, "svc", settings, ScriptedProber.Healthy(), TimeSpan.FromMilliseconds(50)));
+        await actor.Ask<BackendSnapshot>(BackendActor.GetStatus.Instance, RemainingOrDefault); // started and sampling
 
         for (var i = 0; i < 20; i++)
         {
@@ -131,7 +131,8 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
             slot.Finish(admission, OutcomeKind.Response, i % 2 == 0 ? 503 : 200, 0); // alternating: the streak never passes 1
         }
 
-        await AwaitConditionAsync(() => Task.FromResult(slot.Current.Breaker == BreakerState.Open));
+        for (var i = 0; i < 50 && slot.Current.Breaker != BreakerState.Open; i++) await Task.Delay(100);
+        Assert.True(slot.Current.Breaker == BreakerState.Open, $"{slot.Current}");
     }
 
     [Fact]
