@@ -34,6 +34,7 @@ public sealed class MaxConnectionsTests
             Assert.True(a.ElapsedMilliseconds < 900, $"turned away after {a.ElapsedMilliseconds} ms"); // not after the 1 s request
         });
         Assert.Equal(2, slow.MaxConcurrent);
+        await Eventually.True(() => balancer.Output.Contains("service default turned a request away with 503"), "turning requests away is logged");
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace FlowBalance.Actors.State;
 public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOptions breaker, int connectionLimit = 0)
 {
     private int _occupied;
+    private volatile int _limit = connectionLimit;
 
     private volatile BackendSnapshot _current = BackendSnapshot.Initial(definition);
     private volatile IActorRef? _owner;
@@ -28,8 +29,8 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
 
     public BackendSnapshot Current => _current;
 
-    /// <summary><c>max_connections</c>: requests in flight at once; 0 = no limit (and no counting).</summary>
-    public int ConnectionLimit { get; } = connectionLimit;
+    /// <summary><c>max_connections</c>: requests in flight at once; 0 = no limit (and no counting). A reload may change it.</summary>
+    public int ConnectionLimit => _limit;
 
     /// <summary>At its <c>max_connections</c>: the pick skips it.</summary>
     public bool IsFull => ConnectionLimit > 0 && Volatile.Read(ref _occupied) >= ConnectionLimit;
@@ -46,7 +47,7 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
     /// <summary>A place under <c>max_connections</c> for an admission decided without the gate (panic, slow-start bypass).</summary>
     public bool TryOccupy()
     {
-        var limit = ConnectionLimit;
+        var limit = _limit;
         if (limit == 0) return true;
         var occupied = Volatile.Read(ref _occupied);
         while (occupied < limit)
@@ -64,9 +65,11 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
     /// <summary>Records how a request ended and tells the actor what it must decide on (failures, the end of a streak).</summary>
     public void Finish(Admission admission, OutcomeKind kind, int status, long elapsedTicks)
     {
-        if (ConnectionLimit > 0)
+        if (_limit > 0)
         {
-            Interlocked.Decrement(ref _occupied);
+            // Requests admitted before a limit was set were not counted: never below zero.
+            var occupied = Interlocked.Decrement(ref _occupied);
+            if (occupied < 0) Interlocked.CompareExchange(ref _occupied, 0, occupied);
             Queue?.Signal();
         }
         var failure = kind is OutcomeKind.ConnectionError or OutcomeKind.BadResponse or OutcomeKind.Timeout
@@ -103,4 +106,17 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
     internal void Detach() => _owner = null;
 
     internal void Redefine(BackendDefinition definition) => _definition = definition;
+
+    /// <summary>
+    /// A reload changed <c>max_connections</c> of this kept backend. Turning a limit on starts the
+    /// count from the requests in flight now (none were counted without one); a raise wakes waiters at once.
+    /// </summary>
+    internal void Relimit(int limit)
+    {
+        var before = _limit;
+        if (before == limit) return;
+        if (before == 0) Volatile.Write(ref _occupied, (int)Counters.InFlight);
+        _limit = limit;
+        for (var i = before; i < limit && i < before + 64 && before > 0; i++) Queue?.Signal();
+    }
 }

@@ -67,9 +67,10 @@ public sealed class ServiceSlot
     private static BackendSlot? Reusable(ServiceSlot? previous, ServiceDefinition definition, BackendDefinition backend)
     {
         var running = previous?.Backends.FirstOrDefault(s => s.Definition.Id == backend.Id);
-        if (running is null || running.Definition.Url != backend.Url || running.ConnectionLimit != definition.SettingsFor(backend).ConnectionLimit(backend)
+        if (running is null || running.Definition.Url != backend.Url
             || !SameBackendSettings(previous!.Definition.SettingsFor(running.Definition), definition.SettingsFor(backend))) return null;
         if (running.Definition != backend) running.Redefine(backend);
+        running.Relimit(definition.SettingsFor(backend).ConnectionLimit(backend));
         return running;
     }
 

@@ -298,8 +298,12 @@ public sealed partial class ProxyMiddleware(
         }
     }
 
-    private static Task Busy(HttpContext context, ServiceSlot service, string why)
+    private Task Busy(HttpContext context, ServiceSlot service, string why)
     {
+        if (lines.ShouldLog(service, out var leftOut))
+        {
+            LogBusy(log, service.Definition.Name, why, leftOut > 0 ? $"; {leftOut} more since the previous line" : "");
+        }
         if (context.RequestAborted.IsCancellationRequested) return Task.CompletedTask;
         context.Response.Headers.RetryAfter = "1";
         return Reject(context, StatusCodes.Status503ServiceUnavailable, $"Service busy: every backend of '{service.Definition.Name}' is at its max_connections and {why}\n");
@@ -320,6 +324,9 @@ public sealed partial class ProxyMiddleware(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed: backend {Service}/{BackendId} {Backend}: {Reason} (attempt {Attempts})")]
     private static partial void LogFailed(ILogger logger, string method, string? path, string service, string backendId, Uri backend, string reason, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "service {Service} turned a request away with 503: every backend is at its max_connections and {Why}{LeftOut}")]
+    private static partial void LogBusy(ILogger logger, string service, string why, string leftOut);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} refused with 400, not held against backend {Backend}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, string? path, Uri backend, string reason);

@@ -49,6 +49,24 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
+    public void A_reload_that_changes_max_connections_keeps_the_backend_and_counts_what_is_in_flight()
+    {
+        var before = Service(limit: 0);
+        var a = before.Backends[0];
+        var inFlight = before.Pick(default, out var admission)!;
+        Assert.Same(a, inFlight);
+        a.Counters.RequestStarted(); // as the proxy does after the pick
+
+        var after = new ServiceSlot(before.Definition with { Settings = before.Definition.Settings with { MaxConnections = 1 } }, before);
+
+        Assert.Same(a, after.Backends[0]); // same slot: health and breaker state stay
+        Assert.Equal(1, a.ConnectionLimit);
+        Assert.True(a.IsFull); // the request admitted before the limit is counted
+        a.Finish(admission, OutcomeKind.Response, 200, 0);
+        Assert.False(a.IsFull);
+    }
+
+    [Fact]
     public async Task The_queue_holds_at_most_max_queue_and_wakes_the_oldest_waiter_first()
     {
         var queue = new ConnectionQueue(capacity: 2);
