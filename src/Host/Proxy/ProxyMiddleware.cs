@@ -148,9 +148,10 @@ public sealed partial class ProxyMiddleware(
     }
 
     /// <summary>
-    /// The last attempt's result stands. A failure is logged in one line naming backend and cause;
-    /// the client gets 503 only when no backend could even be connected to (the service is down), 400
-    /// when its own request could not be sent, else the forwarder's 502/504 with the reason.
+    /// The last attempt's result stands. A failure is logged in one line naming backend and cause
+    /// (throttled per backend). The client gets 503 when its backends were gone (refused, reset, closed
+    /// before any byte) or could not be reached with no retry left, 400 when its own request could not
+    /// be sent, else the forwarder's 502/504 with the reason.
     /// </summary>
     private Task Settle(HttpContext context, ForwardState state, ForwarderError error, OutcomeKind kind, bool nothingLeft)
     {
