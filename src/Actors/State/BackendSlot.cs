@@ -33,7 +33,14 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
     public int ConnectionLimit => _limit;
 
     /// <summary>At its <c>max_connections</c>: the pick skips it.</summary>
-    public bool IsFull => ConnectionLimit > 0 && Volatile.Read(ref _occupied) >= ConnectionLimit;
+    public bool IsFull
+    {
+        get
+        {
+            var limit = _limit;
+            return limit > 0 && Volatile.Read(ref _occupied) >= limit;
+        }
+    }
 
     /// <summary>Its service's wait queue (set when the service has limits): told when a place frees up.</summary>
     public ConnectionQueue? Queue { get; internal set; }
@@ -117,6 +124,7 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
         if (before == limit) return;
         if (before == 0) Volatile.Write(ref _occupied, (int)Counters.InFlight);
         _limit = limit;
-        for (var i = before; i < limit && i < before + 64 && before > 0; i++) Queue?.Signal();
+        if (before == 0) return; // no one waited without a limit
+        for (var i = 0; i < Math.Min(limit - before, 64); i++) Queue?.Signal();
     }
 }

@@ -42,14 +42,9 @@ public static class Outcomes
     /// True when the connection died before the backend sent anything (closed or reset): the backend
     /// is gone, like one that refuses connections, rather than answering something unusable.
     /// </summary>
-    public static bool BackendGone(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is BackendClosedException or SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }) return true;
-        }
-        return false;
-    }
+    public static bool BackendGone(Exception? exception) =>
+        Find<BackendClosedException>(exception) is not null
+        || Find<SocketException>(exception, s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown) is not null;
 
     /// <summary>Why an attempt failed, in a few words an operator can act on (for the one log line).</summary>
     public static string Describe(ForwarderError error, Exception? exception)
@@ -61,8 +56,8 @@ public static class Outcomes
             ForwarderError.ResponseBodyDestination => "the response body failed while streaming",
             ForwarderError.RequestBodyDestination => "the backend stopped reading the request body",
             ForwarderError.ResponseHeaders when HttpError(exception) is null => "invalid response headers",
-            _ when exception is not null && FindReset(exception) => "connection reset by the backend",
-            _ when exception is not null && FindClosed(exception) => "connection closed by the backend after the request, before any response byte",
+            _ when Find<SocketException>(exception, s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted) is not null => "connection reset by the backend",
+            _ when Find<BackendClosedException>(exception) is not null => "connection closed by the backend after the request, before any response byte",
             _ => HttpError(exception) switch
             {
                 HttpRequestError.ConnectionError => "connection failed",
@@ -80,29 +75,15 @@ public static class Outcomes
         return detail is null ? reason : $"{reason} ({detail})";
     }
 
-    private static bool FindReset(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }) return true;
-        }
-        return false;
-    }
+    private static HttpRequestError? HttpError(Exception? exception) =>
+        Find<HttpRequestException>(exception, h => h.HttpRequestError != HttpRequestError.Unknown)?.HttpRequestError;
 
-    private static bool FindClosed(Exception exception)
+    /// <summary>The first exception of type <typeparamref name="T"/> (matching <paramref name="match"/>) in the chain of inner exceptions.</summary>
+    private static T? Find<T>(Exception? exception, Func<T, bool>? match = null) where T : Exception
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is BackendClosedException) return true;
-        }
-        return false;
-    }
-
-    private static HttpRequestError? HttpError(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } h) return h.HttpRequestError;
+            if (e is T found && (match is null || match(found))) return found;
         }
         return null;
     }

@@ -301,11 +301,11 @@ public sealed partial class ProxyMiddleware(
 
     private Task Busy(HttpContext context, ServiceSlot service, string why)
     {
+        if (context.RequestAborted.IsCancellationRequested) return Task.CompletedTask; // it left while waiting: nobody was turned away
         if (lines.ShouldLog(service, out var leftOut))
         {
             LogBusy(log, service.Definition.Name, why, leftOut > 0 ? $"; {leftOut} more since the previous line" : "");
         }
-        if (context.RequestAborted.IsCancellationRequested) return Task.CompletedTask;
         context.Response.Headers.RetryAfter = "1";
         return Reject(context, StatusCodes.Status503ServiceUnavailable, $"Service busy: every backend of '{service.Definition.Name}' is at its max_connections and {why}\n");
     }
