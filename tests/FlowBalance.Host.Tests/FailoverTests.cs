@@ -130,7 +130,7 @@ public sealed class FailoverTests
         var failedProbes = flaky.FailedProbes;
         var probesBeforeRecovery = flaky.Probes;
         flaky.HealthStatus = 200;
-        await Eventually.True(() => Occurrences(balancer.Output, $"{flaky.Url}/ of default: now healthy") == 2, "the flaky backend returns");
+        await Eventually.True(() => balancer.Output.Occurrences($"{flaky.Url}/ of default: now healthy") == 2, "the flaky backend returns");
         Assert.True(flaky.Probes - probesBeforeRecovery - (flaky.FailedProbes - failedProbes) >= 3, "returned after consecutive_up good probes");
         await Eventually.True(async () => await client.GetStringAsync("/") == "flaky", "traffic reaches it again");
     }
@@ -234,6 +234,4 @@ public sealed class FailoverTests
         Assert.Equal(2, backends.Sum(b => b.Requests)); // the first attempt and one retry
         foreach (var backend in backends) await backend.DisposeAsync();
     }
-
-    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 }

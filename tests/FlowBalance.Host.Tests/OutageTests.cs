@@ -25,7 +25,7 @@ public sealed class OutageTests(ITestOutputHelper output)
             using var down = await client.GetAsync("/");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         }
-        await Eventually.True(() => Occurrences(balancer.Output, "breaker opened") == 2, "both breakers are open");
+        await Eventually.True(() => balancer.Output.Occurrences("breaker opened") == 2, "both breakers are open");
 
         await using var back = await TestBackend.StartAsync("b-again", port: ports[1]);
         var statuses = new List<HttpStatusCode>();
@@ -51,7 +51,7 @@ public sealed class OutageTests(ITestOutputHelper output)
               activeHealthChecks { path = "/health", interval = 0.5, timeout = 0.3, consecutive_down = 2 }
             }
             """);
-        await Eventually.True(() => Occurrences(balancer.Output, "now unhealthy") == 2, "both backends failed their probes");
+        await Eventually.True(() => balancer.Output.Occurrences("now unhealthy") == 2, "both backends failed their probes");
         using var client = balancer.CreateClient();
 
         using var window = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -124,6 +124,4 @@ public sealed class OutageTests(ITestOutputHelper output)
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"five probes took {watch.ElapsedMilliseconds} ms at a 1 s interval"); // at 1 s they would take 5 s
     }
-
-    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 }
