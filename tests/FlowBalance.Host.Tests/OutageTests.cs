@@ -53,18 +53,24 @@ public sealed class OutageTests(ITestOutputHelper output)
             """);
         await Eventually.True(() => balancer.Output.Occurrences("now unhealthy") == 2, "both backends failed their probes");
         using var client = balancer.CreateClient();
+        // The test's own 16 loops must not wait on its thread pool's injection (0.5 s steps on 2 cores):
+        // that would be measured as the balancer's latency.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
 
         using var window = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var answered = new List<(HttpStatusCode Status, double Ms)>();
+        var started = Stopwatch.StartNew();
+        var answered = new List<(HttpStatusCode Status, double At, double Ms)>();
         async Task Client()
         {
             while (!window.IsCancellationRequested)
             {
+                var at = started.Elapsed.TotalMilliseconds;
                 var watch = Stopwatch.StartNew();
                 try
                 {
                     using var response = await client.GetAsync("/", window.Token);
-                    lock (answered) answered.Add((response.StatusCode, watch.Elapsed.TotalMilliseconds));
+                    lock (answered) answered.Add((response.StatusCode, at, watch.Elapsed.TotalMilliseconds));
                 }
                 catch (OperationCanceledException)
                 {
@@ -76,10 +82,13 @@ public sealed class OutageTests(ITestOutputHelper output)
 
         Assert.True(answered.Count > 100, $"only {answered.Count} answers");
         Assert.All(answered, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
-        var times = answered.Select(a => a.Ms).Order().ToArray();
-        var median = times[times.Length / 2];
-        output.WriteLine($"{times.Length} answers: median {median:0.0} ms, p99 {times[times.Length * 99 / 100]:0.0} ms, max {times[^1]:0.0} ms; silent backend held at most {silent.MaxHeld}");
-        Assert.True(median < 100 && times[^1] < 1000, $"503s took {median:0.#} ms (median), {times[^1]:0} ms (max) of {times.Length}");
+        // The first requests of both processes pay for the JIT and for new connections (about 100 ms with
+        // 16 at once on 2 cores, wrk sees the same); from the second second on, every 503 is the warm path.
+        var cold = answered.Where(a => a.At < 1000).Select(a => a.Ms).DefaultIfEmpty().Max();
+        var warm = answered.Where(a => a.At >= 1000).Select(a => a.Ms).Order().ToArray();
+        output.WriteLine($"{answered.Count} answers; first second: max {cold:0.0} ms; after it: {warm.Length}, median {warm[warm.Length / 2]:0.0} ms, p99 {warm[warm.Length * 99 / 100]:0.0} ms, max {warm[^1]:0.0} ms; silent backend held at most {silent.MaxHeld}");
+        Assert.True(cold < 1000, $"a 503 in the first second took {cold:0} ms");
+        Assert.True(warm[^1] < 100, $"a 503 took {warm[^1]:0} ms (median {warm[warm.Length / 2]:0.#} ms of {warm.Length})");
         Assert.Equal(1, silent.MaxHeld); // the rescue in flight, never more
     }
 
