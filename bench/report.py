@@ -9,8 +9,8 @@ for line in open(sys.argv[1]):
     rows[(path, target)].append((float(rps), float(p50), float(p99), float(cpu_us), int(errors)))
 memory = {}
 for line in open(sys.argv[2]):
-    target, idle, after, alloc = line.rstrip("\n").split("\t")
-    memory[target] = (idle, after, alloc or "–")
+    target, idle, after, peak, alloc = line.rstrip("\n").split("\t")
+    memory[target] = (idle, after, peak, alloc or "–")
 
 
 def ratio(value, reference):
@@ -19,16 +19,16 @@ def ratio(value, reference):
 
 for path in ("/small", "/16k"):
     print(f"\n### {path} response\n")
-    print("| target | req/s (median, spread) | × bare YARP | × HAProxy | p50 ms | p99 ms | CPU µs/req | RSS idle / after MB | alloc B/req | errors |")
+    print("| target | req/s (median, spread) | × bare YARP | × HAProxy | p50 ms | p99 ms | CPU µs/req | RSS idle / after / peak MB | alloc B/req | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     median = {t: statistics.median(r[0] for r in runs) for (p, t), runs in rows.items() if p == path}
-    for target in ("flowbalance", "flowbalance-base", "flowbalance+limits", "flowbalance+plugin", "yarp", "haproxy", "nginx", "direct"):
+    for target in ("flowbalance", "flowbalance-defaultgc", "flowbalance-base", "flowbalance+limits", "flowbalance+plugin", "yarp", "haproxy", "nginx", "direct"):
         runs = rows.get((path, target))
         if not runs:
             continue
         rps = [r[0] for r in runs]
         spread = f"{min(rps):.0f}–{max(rps):.0f}"
-        idle, after, alloc = memory.get(target, ("?", "?", "–"))
+        idle, after, peak, alloc = memory.get(target, ("?", "?", "?", "–"))
         print(f"| {target} | {median[target]:.0f} ({spread}) | {ratio(median[target], median.get('yarp'))} | {ratio(median[target], median.get('haproxy'))} "
               f"| {statistics.median(r[1] for r in runs):.2f} | {statistics.median(r[2] for r in runs):.2f} "
-              f"| {statistics.median(r[3] for r in runs):.1f} | {idle} / {after} | {alloc} | {sum(r[4] for r in runs)} |")
+              f"| {statistics.median(r[3] for r in runs):.1f} | {idle} / {after} / {peak} | {alloc} | {sum(r[4] for r in runs)} |")

@@ -31,7 +31,7 @@ done
 
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
-declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206)
+declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206 [flowbalance-defaultgc]=9207)
 for t in "${TARGETS[@]}"; do
   [ -n "${PORT[$t]:-}" ] || { echo "unknown target '$t' (targets: ${!PORT[*]})" >&2; exit 2; }
 done
@@ -155,14 +155,21 @@ http {
 CONF
 }
 
+# FlowBalance runs with the GC settings its launch profile ships (src/Host/Properties/launchSettings.json;
+# the runtime reads the gen0 budget only from the environment); flowbalance-defaultgc runs without them.
+FB_GC=(DOTNET_GCgen0size=0x400000)
 start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are measured)
   case "$1" in
-    flowbalance)
+    flowbalance-defaultgc)
       taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance.conf" \
+        --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-defaultgc.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    flowbalance)
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance.conf" \
         --listen "http://127.0.0.1:${PORT[flowbalance]}" > "$WORK/flowbalance.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance+limits)
-      taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-limits.conf" \
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-limits.conf" \
         --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-limits.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance-base)
@@ -171,7 +178,7 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
         --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-base.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance+plugin)
-      taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-plugin.conf" \
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-plugin.conf" \
         --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-plugin.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     yarp)
@@ -202,6 +209,7 @@ stop_proxy() { # name
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+peak_mb() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }   # the most it was ever resident
 
 # Bytes the .NET runtime allocated per request over a 5 s /small run (dotnet-counters; empty when not installed).
 alloc_per_request() { # pid port
@@ -261,11 +269,13 @@ if [ "$MODE" = table ]; then
     done
   done
   for t in "${TARGETS[@]}"; do
-    after=$(rss_mb "${PROXY_PIDS[$t]}")   # before the allocation pass below, which attaches a profiler session
+    # Before the allocation pass below, which attaches a profiler session.
+    after=$(rss_mb "${PROXY_PIDS[$t]}"); peak=$(peak_mb "${PROXY_PIDS[$t]}")
     alloc=""; case "$t" in flowbalance*|yarp) alloc=$(alloc_per_request "${PROXY_PIDS[$t]}" "${PORT[$t]}") ;; esac
-    printf '%s\t%s\t%s\t%s\n' "$t" "${IDLE_RSS[$t]}" "$after" "$alloc" >> "$WORK/memory.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$t" "${IDLE_RSS[$t]}" "$after" "$peak" "$alloc" >> "$WORK/memory.tsv"
   done
-  echo "# $(date -u +%Y-%m-%d) · $(nproc) cores · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) · rounds $ROUNDS × ${DURATION}s · $CONNECTIONS connections"
+  # Memory depends on the CPU: the .NET GC sizes its gen0 budget from the last-level cache.
+  echo "# $(date -u +%Y-%m-%d) · $(nproc) cores · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) · L3 $(lscpu | awk -F: '/L3 cache/ {print $2}' | xargs) · rounds $ROUNDS × ${DURATION}s · $CONNECTIONS connections"
   python3 "$ROOT/bench/report.py" "$RAW" "$WORK/memory.tsv"
 elif [ "$MODE" = failover ]; then
   echo "| proxy | requests | errors (non-2xx + socket) |"
@@ -309,7 +319,7 @@ for s in range(100):
 open(sys.argv[1], "w").write("flowbalance {\n activeHealthChecks { interval = 1 }\n services = [\n" + "\n".join(services) + "\n ]\n}\nakka { loglevel = WARNING }\n")
 PY
   start=$(date +%s.%N)
-  taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/scale.conf" \
+  env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/scale.conf" \
     --listen http://127.0.0.1:9300 > "$WORK/scale.log" 2>&1 &
   pid=$!; PIDS+=("$pid")
   until grep -q "listening on" "$WORK/scale.log"; do sleep 0.02; done
