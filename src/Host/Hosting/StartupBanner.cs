@@ -34,6 +34,7 @@ public static class StartupBanner
             text.AppendLine($"  plugin {plugin.Name} {plugin.Source.Version} (order {plugin.Options.Order}, {scope}, fails {plugin.Options.FailureMode.ToString().ToLowerInvariant()})");
         }
         if (failedPlugins.Count > 0) text.AppendLine($"  plugins not loaded: {string.Join(", ", failedPlugins)} (reasons above)");
+        text.AppendLine($"  {GcBudget.Describe(Environment.GetEnvironmentVariable)}");
         foreach (var warning in options.Warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString();
     }
