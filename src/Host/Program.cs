@@ -45,7 +45,7 @@ var demoService = demo?.Service(options.DefaultSettings);
 if (demoService is not null) options = options.WithServices([demoService]);
 
 // The slim builder: no IIS integration, no QUIC/HTTP/3 transport and no Kestrel HTTPS defaults to load
-// (about 2 MB of memory we do not use; see README, Performance).
+// (1.5 MB resident we do not use; HTTPS listeners will add UseKestrelHttpsConfiguration back).
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, commandLine.Listen, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));
 var started = false;

@@ -20,7 +20,7 @@ public sealed class GcBudgetTests
     public void The_banner_line_says_what_the_budget_is_and_how_to_bound_it()
     {
         Assert.Equal("memory: GC gen0 budget 4 MiB (DOTNET_GCgen0size)", GcBudget.Describe(n => n == "DOTNET_GCgen0size" ? "0x400000" : null));
-        Assert.Equal("memory: GC gen0 budget 2 MiB (DOTNET_GCgen0size)", GcBudget.Describe(n => n == "COMPlus_GCgen0size" ? "200000" : null));
+        Assert.Equal("memory: GC gen0 budget 2 MiB (COMPlus_GCgen0size)", GcBudget.Describe(n => n == "COMPlus_GCgen0size" ? "200000" : null));
         Assert.Contains("DOTNET_GCgen0size=0x400000 keeps it at 4 MiB", GcBudget.Describe(_ => null));
         Assert.Contains("is not a hexadecimal byte count", GcBudget.Describe(_ => "4MB"));
     }

@@ -12,16 +12,18 @@ public static class GcBudget
 {
     public const string Variable = "DOTNET_GCgen0size";
     public const string Recommended = "0x400000";
+    private const string Legacy = "COMPlus_GCgen0size"; // the runtime still reads the old prefix
 
     /// <summary>The banner line.</summary>
     public static string Describe(Func<string, string?> environment)
     {
-        var value = environment(Variable) ?? environment("COMPlus_GCgen0size");
-        if (value is null)
+        var name = environment(Variable) is not null ? Variable : environment(Legacy) is not null ? Legacy : null;
+        if (name is null)
             return $"memory: GC gen0 budget sized from this CPU's cache; {Variable}={Recommended} keeps it at 4 MiB (README, Performance)";
+        var value = environment(name)!;
         return Bytes(value) is { } bytes
-            ? $"memory: GC gen0 budget {bytes / 1024.0 / 1024:0.#} MiB ({Variable})"
-            : $"memory: {Variable}={value} is not a hexadecimal byte count; the runtime ignores it";
+            ? $"memory: GC gen0 budget {bytes / 1024.0 / 1024:0.#} MiB ({name})"
+            : $"memory: {name}={value} is not a hexadecimal byte count; the runtime ignores it";
     }
 
     /// <summary>The runtime reads GC settings as hexadecimal, with or without 0x.</summary>
