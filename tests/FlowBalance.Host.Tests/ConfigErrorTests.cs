@@ -22,60 +22,39 @@ public sealed class ConfigErrorTests
         "flowbalance.plugins.Headers.failure_mode (line 3): must be one of open, closed, found 'sometimes'")]
     public async Task Invalid_config_exits_with_code_2_and_names_the_problem(string config, string expected)
     {
-        var file = BalancerProcess.WriteConfig(config);
-        try
-        {
-            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file]);
+        using var file = new TempConfigFile(config);
+        var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file.Path]);
 
-            Assert.Equal(2, exitCode);
-            Assert.Contains(expected, output);
-            Assert.Contains($"configuration error in {file}", output);
-            Assert.DoesNotContain("   at ", output); // no stack trace for a user mistake
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, output);
+        Assert.Contains($"configuration error in {file.Path}", output);
+        Assert.DoesNotContain("   at ", output); // no stack trace for a user mistake
     }
 
     [Fact]
     public async Task A_20000_level_nesting_exits_with_code_2_and_one_line_within_seconds()
     {
         // 60 KB that overflowed the parser's stack: "Stack overflow." and exit code 134.
-        var file = BalancerProcess.WriteConfig("flowbalance.demo_backends = 1\nakka.x = " + string.Concat(Enumerable.Repeat("{ a = ", 20_000)) + "1" + new string('}', 20_000));
-        try
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file]);
+        using var file = new TempConfigFile("flowbalance.demo_backends = 1\nakka.x = " + string.Concat(Enumerable.Repeat("{ a = ", 20_000)) + "1" + new string('}', 20_000));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file.Path]);
 
-            Assert.Equal(2, exitCode);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"exited after {clock.Elapsed}");
-            Assert.Equal(
-                [$"flowbalance: configuration error in {file}:", "  line 2: nested more than 64 levels deep (the limit; objects, lists and each part of a dotted key count)"],
-                output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select((l, i) => i == 0 ? l : "  " + l));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, exitCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"exited after {clock.Elapsed}");
+        Assert.Equal(
+            [$"flowbalance: configuration error in {file.Path}:", "  line 2: nested more than 64 levels deep (the limit; objects, lists and each part of a dotted key count)"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select((l, i) => i == 0 ? l : "  " + l));
     }
 
     [Fact]
     public async Task A_file_larger_than_4_MiB_exits_with_code_2_and_names_the_limit()
     {
-        var file = BalancerProcess.WriteConfig("flowbalance.demo_backends = 1\n# " + new string('x', 5 * 1024 * 1024));
-        try
-        {
-            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file]);
+        using var file = new TempConfigFile("flowbalance.demo_backends = 1\n# " + new string('x', 5 * 1024 * 1024));
+        var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file.Path]);
 
-            Assert.Equal(2, exitCode);
-            Assert.Contains($"config file {file} is larger than 4 MiB (the limit)", output);
-            Assert.DoesNotContain("   at ", output);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"config file {file.Path} is larger than 4 MiB (the limit)", output);
+        Assert.DoesNotContain("   at ", output);
     }
 
     [Fact]
@@ -92,18 +71,11 @@ public sealed class ConfigErrorTests
     [Fact]
     public async Task A_bad_listen_argument_exits_with_code_2()
     {
-        var file = BalancerProcess.WriteConfig("flowbalance { demo_backends = 1 }");
-        try
-        {
-            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", "8080"]);
+        using var file = new TempConfigFile("flowbalance { demo_backends = 1 }");
+        var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file.Path, "--listen", "8080"]);
 
-            Assert.Equal(2, exitCode);
-            Assert.Contains("--listen must be a URL such as http://0.0.0.0:8080", output);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--listen must be a URL such as http://0.0.0.0:8080", output);
     }
 
     [Theory]
@@ -114,47 +86,33 @@ public sealed class ConfigErrorTests
     public async Task A_listen_address_kestrel_cannot_bind_exits_with_code_2_and_no_stack_trace(string listen, string expected)
     {
         // Each of these crashed with an unhandled exception (exit code 134) once Kestrel tried to bind.
-        var file = BalancerProcess.WriteConfig($"flowbalance {{\n  demo_backends = 1\n  listen = \"{listen}\"\n}}");
-        try
-        {
-            var (fromFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", file]);
-            var (fromFlag, flagOutput) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", listen]);
+        using var file = new TempConfigFile($"flowbalance {{\n  demo_backends = 1\n  listen = \"{listen}\"\n}}");
+        var (fromFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", file.Path]);
+        var (fromFlag, flagOutput) = await BalancerProcess.RunToExitAsync(["--config", file.Path, "--listen", listen]);
 
-            Assert.Equal(2, fromFile);
-            Assert.Contains($"  flowbalance.listen (line 3): {expected}", fileOutput);
-            Assert.DoesNotContain("   at ", fileOutput);
-            Assert.Equal(2, fromFlag);
-            Assert.StartsWith($"flowbalance: --listen {expected}", flagOutput);
-            Assert.DoesNotContain("   at ", flagOutput);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, fromFile);
+        Assert.Contains($"  flowbalance.listen (line 3): {expected}", fileOutput);
+        Assert.DoesNotContain("   at ", fileOutput);
+        Assert.Equal(2, fromFlag);
+        Assert.StartsWith($"flowbalance: --listen {expected}", flagOutput);
+        Assert.DoesNotContain("   at ", flagOutput);
     }
 
     [Fact]
     public async Task A_backend_url_with_credentials_exits_with_code_2_without_showing_the_password()
     {
-        var file = BalancerProcess.WriteConfig("flowbalance {\n  backends = [\"http://admin:s3cr3t@127.0.0.1:1\"]\n}");
-        try
+        using var file = new TempConfigFile("flowbalance {\n  backends = [\"http://admin:s3cr3t@127.0.0.1:1\"]\n}");
+        var (inFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", file.Path]);
+        var (inVariable, variableOutput) = await BalancerProcess.RunToExitAsync(["--config", file.Path], new Dictionary<string, string>
         {
-            var (inFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", file]);
-            var (inVariable, variableOutput) = await BalancerProcess.RunToExitAsync(["--config", file], new Dictionary<string, string>
-            {
-                ["DEFAULT_BACKENDS"] = """{"hostname": "a.com", "backends": ["http://admin:s3cr3t@127.0.0.1:2"]}""",
-            });
+            ["DEFAULT_BACKENDS"] = """{"hostname": "a.com", "backends": ["http://admin:s3cr3t@127.0.0.1:2"]}""",
+        });
 
-            Assert.Equal(2, inFile);
-            Assert.Contains("flowbalance.backends[0] (line 2): backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@127.0.0.1:1'", fileOutput);
-            Assert.Equal(2, inVariable);
-            Assert.Contains("DEFAULT_BACKENDS.backends[0]: backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@127.0.0.1:2'", variableOutput);
-            Assert.DoesNotContain("s3cr3t", fileOutput + variableOutput);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, inFile);
+        Assert.Contains("flowbalance.backends[0] (line 2): backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@127.0.0.1:1'", fileOutput);
+        Assert.Equal(2, inVariable);
+        Assert.Contains("DEFAULT_BACKENDS.backends[0]: backend URL must not contain a user or password (FlowBalance does not send them), found 'http://***@127.0.0.1:2'", variableOutput);
+        Assert.DoesNotContain("s3cr3t", fileOutput + variableOutput);
     }
 
     [Fact]
@@ -163,39 +121,25 @@ public sealed class ConfigErrorTests
         using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         occupant.Start();
         var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
-        var file = BalancerProcess.WriteConfig("flowbalance { demo_backends = 1 }");
-        try
-        {
-            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", $"http://127.0.0.1:{port}"]);
+        using var file = new TempConfigFile("flowbalance { demo_backends = 1 }");
+        var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file.Path, "--listen", $"http://127.0.0.1:{port}"]);
 
-            Assert.Equal(1, exitCode);
-            Assert.Contains($"flowbalance: cannot listen on http://127.0.0.1:{port}", output);
-            Assert.Contains("address already in use", output);
-            Assert.DoesNotContain("   at ", output);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"flowbalance: cannot listen on http://127.0.0.1:{port}", output);
+        Assert.Contains("address already in use", output);
+        Assert.DoesNotContain("   at ", output);
     }
 
     [Fact]
     public async Task An_address_this_machine_does_not_have_exits_with_code_1_and_one_line()
     {
         // 192.0.2.0/24 is TEST-NET-1: never assigned to a machine. It crashed with an unhandled SocketException (exit code 134).
-        var file = BalancerProcess.WriteConfig("flowbalance { demo_backends = 1 }");
-        try
-        {
-            var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file, "--listen", "http://192.0.2.1:0"]);
+        using var file = new TempConfigFile("flowbalance { demo_backends = 1 }");
+        var (exitCode, output) = await BalancerProcess.RunToExitAsync(["--config", file.Path, "--listen", "http://192.0.2.1:0"]);
 
-            Assert.Equal(1, exitCode);
-            Assert.Contains("flowbalance: cannot listen on http://192.0.2.1:0: Cannot assign requested address", output);
-            Assert.DoesNotContain("   at ", output);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(1, exitCode);
+        Assert.Contains("flowbalance: cannot listen on http://192.0.2.1:0: Cannot assign requested address", output);
+        Assert.DoesNotContain("   at ", output);
     }
 
     [Fact]

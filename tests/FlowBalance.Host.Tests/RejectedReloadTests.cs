@@ -21,17 +21,17 @@ public sealed class RejectedReloadTests(ITestOutputHelper output)
 
         // 20,000 levels: the parser's recursion overflowed the stack at startup and kept 1.85 GB on reload.
         await File.WriteAllTextAsync(balancer.ConfigFile, good + "akka.x = " + string.Concat(Enumerable.Repeat("{ a = ", 20_000)) + "1" + new string('}', 20_000));
-        await Eventually.True(() => balancer.Count(Rejected) == 1, "the deep file is rejected", TimeSpan.FromSeconds(10));
+        await Eventually.True(() => balancer.Output.Occurrences(Rejected) == 1, "the deep file is rejected", TimeSpan.FromSeconds(10));
         Assert.Contains("line 2: nested more than 64 levels deep", balancer.Output);
         var afterDeep = balancer.ResidentMiB;
 
         await File.WriteAllTextAsync(balancer.ConfigFile, good + "# " + new string('x', 5 * 1024 * 1024));
-        await Eventually.True(() => balancer.Count(Rejected) >= 2, "the huge file is rejected", TimeSpan.FromSeconds(10));
+        await Eventually.True(() => balancer.Output.Occurrences(Rejected) >= 2, "the huge file is rejected", TimeSpan.FromSeconds(10));
         Assert.Contains("is larger than 4 MiB (the limit)", balancer.Output);
 
         // '?' in a list: Akka's parser looped forever on it, adding empty elements without end.
         await File.WriteAllTextAsync(balancer.ConfigFile, good + "akka.x = [?]\n");
-        await Eventually.True(() => balancer.Count(Rejected) >= 3, "the parser trap is rejected", TimeSpan.FromSeconds(10));
+        await Eventually.True(() => balancer.Output.Occurrences(Rejected) >= 3, "the parser trap is rejected", TimeSpan.FromSeconds(10));
         Assert.Contains("line 2: '?' cannot be part of an unquoted key or value", balancer.Output);
 
         var seen = traffic.Seen("a");

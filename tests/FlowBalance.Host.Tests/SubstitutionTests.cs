@@ -40,19 +40,12 @@ public sealed class SubstitutionTests(ITestOutputHelper output)
     [Fact]
     public async Task A_required_substitution_that_is_unset_exits_with_code_2_naming_key_and_line()
     {
-        var file = BalancerProcess.WriteConfig("flowbalance {\n  backends = [${BACKEND}]\n}");
-        try
-        {
-            var (exitCode, text) = await BalancerProcess.RunToExitAsync(["--config", file]);
+        using var file = new TempConfigFile("flowbalance {\n  backends = [${BACKEND}]\n}");
+        var (exitCode, text) = await BalancerProcess.RunToExitAsync(["--config", file.Path]);
 
-            Assert.Equal(2, exitCode);
-            Assert.Contains("flowbalance.backends[0] (line 2): ${BACKEND}: environment variable BACKEND is not set", text);
-            Assert.DoesNotContain("   at ", text);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(2, exitCode);
+        Assert.Contains("flowbalance.backends[0] (line 2): ${BACKEND}: environment variable BACKEND is not set", text);
+        Assert.DoesNotContain("   at ", text);
     }
 
     [Fact]

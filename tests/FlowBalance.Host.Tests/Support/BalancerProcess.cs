@@ -15,18 +15,18 @@ public sealed partial class BalancerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly string? _configFile;
+    private readonly TempConfigFile? _config;
 
-    private BalancerProcess(Process process, string? configFile)
+    private BalancerProcess(Process process, TempConfigFile? config)
     {
         _process = process;
-        _configFile = configFile;
+        _config = config;
     }
 
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>The config file the balancer runs on (rewrite it to test reloading).</summary>
-    public string ConfigFile => _configFile ?? throw new InvalidOperationException("started without a config file");
+    public string ConfigFile => _config?.Path ?? throw new InvalidOperationException("started without a config file");
 
     public int ProcessId => _process.Id;
 
@@ -58,15 +58,6 @@ public sealed partial class BalancerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>How often <paramref name="text"/> appears in the output so far.</summary>
-    public int Count(string text)
-    {
-        var output = Output;
-        var count = 0;
-        for (var at = output.IndexOf(text, StringComparison.Ordinal); at >= 0; at = output.IndexOf(text, at + text.Length, StringComparison.Ordinal)) count++;
-        return count;
-    }
-
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
@@ -75,8 +66,8 @@ public sealed partial class BalancerProcess : IAsyncDisposable
     /// <summary>Writes <paramref name="config"/> to a temp file and starts the host on it, listening on 127.0.0.1:0.</summary>
     public static async Task<BalancerProcess> StartAsync(string config, IDictionary<string, string>? environment = null)
     {
-        var file = WriteConfig(config);
-        var balancer = Launch(["--config", file, "--listen", "http://127.0.0.1:0"], environment, file);
+        var file = new TempConfigFile(config);
+        var balancer = Launch(["--config", file.Path, "--listen", "http://127.0.0.1:0"], environment, file);
         await balancer.WaitUntilListeningAsync();
         return balancer;
     }
@@ -84,25 +75,11 @@ public sealed partial class BalancerProcess : IAsyncDisposable
     /// <summary>Runs the host with <paramref name="args"/> until it exits; for configurations that must be refused.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string[] args, IDictionary<string, string>? environment = null)
     {
-        await using var balancer = Launch(args, environment, configFile: null);
-        using var deadline = new CancellationTokenSource(StartupDeadline);
-        try
-        {
-            await balancer._process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
+        await using var balancer = Launch(args, environment, config: null);
+        if (await balancer.WaitForExitAsync(StartupDeadline) is not { } exitCode)
             throw new TimeoutException("the host did not exit; output:\n" + balancer.Output);
-        }
         balancer._process.WaitForExit(); // flushes the redirected output
-        return (balancer._process.ExitCode, balancer.Output);
-    }
-
-    public static string WriteConfig(string config)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"flowbalance-test-{Guid.NewGuid():N}.conf");
-        File.WriteAllText(file, config);
-        return file;
+        return (exitCode, balancer.Output);
     }
 
     public HttpClient CreateClient() => new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false })
@@ -111,7 +88,7 @@ public sealed partial class BalancerProcess : IAsyncDisposable
         Timeout = TimeSpan.FromSeconds(60),
     };
 
-    private static BalancerProcess Launch(string[] args, IDictionary<string, string>? environment, string? configFile)
+    private static BalancerProcess Launch(string[] args, IDictionary<string, string>? environment, TempConfigFile? config)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -126,7 +103,7 @@ public sealed partial class BalancerProcess : IAsyncDisposable
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start };
-        var balancer = new BalancerProcess(process, configFile);
+        var balancer = new BalancerProcess(process, config);
         process.OutputDataReceived += (_, e) => balancer.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => balancer.OnLine(e.Data);
         process.Start();
@@ -161,7 +138,7 @@ public sealed partial class BalancerProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        if (_configFile is not null) File.Delete(_configFile);
+        _config?.Dispose();
     }
 
     [GeneratedRegex(@"^FlowBalance listening on (\S+)")]
