@@ -29,11 +29,9 @@ public static class Outcomes
     public static bool RefusedBeforeSending(Exception? exception)
     {
         if (exception is null) return false;
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is IOException or SocketException or TimeoutException or OperationCanceledException) return false;
-            if (e is HttpRequestException { HttpRequestError: not HttpRequestError.Unknown }) return false;
-        }
+        var ioFailure = ExceptionChain.First(exception, e => e is IOException or SocketException or TimeoutException or OperationCanceledException
+            or HttpRequestException { HttpRequestError: not HttpRequestError.Unknown });
+        if (ioFailure is not null) return false;
         return exception is HttpRequestException { InnerException: null } or ArgumentException or FormatException or InvalidOperationException or NotSupportedException
             || exception.InnerException is ArgumentException or FormatException or InvalidOperationException or NotSupportedException;
     }
@@ -43,8 +41,8 @@ public static class Outcomes
     /// is gone, like one that refuses connections, rather than answering something unusable.
     /// </summary>
     public static bool BackendGone(Exception? exception) =>
-        Find<BackendClosedException>(exception) is not null
-        || Find<SocketException>(exception, s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown) is not null;
+        ExceptionChain.Find<BackendClosedException>(exception) is not null
+        || ExceptionChain.Find<SocketException>(exception, s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown) is not null;
 
     /// <summary>Why an attempt failed, in a few words an operator can act on (for the one log line).</summary>
     public static string Describe(ForwarderError error, Exception? exception)
@@ -56,8 +54,8 @@ public static class Outcomes
             ForwarderError.ResponseBodyDestination => "the response body failed while streaming",
             ForwarderError.RequestBodyDestination => "the backend stopped reading the request body",
             ForwarderError.ResponseHeaders when HttpError(exception) is null => "invalid response headers",
-            _ when Find<SocketException>(exception, s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted) is not null => "connection reset by the backend",
-            _ when Find<BackendClosedException>(exception) is not null => "connection closed by the backend after the request, before any response byte",
+            _ when ExceptionChain.Find<SocketException>(exception, s => s.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted) is not null => "connection reset by the backend",
+            _ when ExceptionChain.Find<BackendClosedException>(exception) is not null => "connection closed by the backend after the request, before any response byte",
             _ => HttpError(exception) switch
             {
                 HttpRequestError.ConnectionError => "connection failed",
@@ -76,17 +74,7 @@ public static class Outcomes
     }
 
     private static HttpRequestError? HttpError(Exception? exception) =>
-        Find<HttpRequestException>(exception, h => h.HttpRequestError != HttpRequestError.Unknown)?.HttpRequestError;
-
-    /// <summary>The first exception of type <typeparamref name="T"/> (matching <paramref name="match"/>) in the chain of inner exceptions.</summary>
-    private static T? Find<T>(Exception? exception, Func<T, bool>? match = null) where T : Exception
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T found && (match is null || match(found))) return found;
-        }
-        return null;
-    }
+        ExceptionChain.Find<HttpRequestException>(exception, h => h.HttpRequestError != HttpRequestError.Unknown)?.HttpRequestError;
 
     /// <summary>The most specific message: HttpClient wraps the real cause in "An error occurred while sending the request."</summary>
     private static string? Innermost(Exception? exception)

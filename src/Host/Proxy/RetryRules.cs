@@ -17,20 +17,11 @@ public static class RetryRules
     public static bool IsRetryableStatus(int status) => status is 502 or 503 or 504;
 
     /// <summary>True when the failure happened before the backend could have seen any of the request (connect failed).</summary>
-    public static bool NeverReached(Exception? error)
-    {
-        for (var e = error; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
-                case SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut or SocketError.HostNotFound }:
-                case TimeoutException: // SocketsHttpHandler.ConnectTimeout
-                    return true;
-            }
-        }
-        return false;
-    }
+    public static bool NeverReached(Exception? error) =>
+        ExceptionChain.First(error, e => e
+            is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+            or SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut or SocketError.HostNotFound }
+            or TimeoutException) is not null; // TimeoutException: SocketsHttpHandler.ConnectTimeout
 
     /// <summary>
     /// Wait before retry number <paramref name="retry"/> (1-based): none for an immediate failover,
