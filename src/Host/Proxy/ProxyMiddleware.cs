@@ -20,6 +20,9 @@ public sealed partial class ProxyMiddleware(
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
 
+    /// <summary>Seconds a client is told to wait when a backend is busy or could not be reached just now.</summary>
+    private const string RetryAfterMomentSeconds = "1";
+
     public Task InvokeAsync(HttpContext context)
     {
         RequestIds.Ensure(context);
@@ -173,7 +176,7 @@ public sealed partial class ProxyMiddleware(
         if (!state.BackendAnswered)
         {
             // It could not be reached and no retry is left (retries, retry budget): unavailable, not a bad answer.
-            context.Response.Headers.RetryAfter = "1";
+            context.Response.Headers.RetryAfter = RetryAfterMomentSeconds;
             return Reject(context, StatusCodes.Status503ServiceUnavailable, $"Service unavailable: a backend of '{state.Service.Definition.Name}' could not be reached\n");
         }
         var status = context.Response.StatusCode >= 500 ? context.Response.StatusCode : StatusCodes.Status502BadGateway;
@@ -306,7 +309,7 @@ public sealed partial class ProxyMiddleware(
         {
             LogBusy(log, service.Definition.Name, why, leftOut > 0 ? $"; {leftOut} more since the previous line" : "");
         }
-        context.Response.Headers.RetryAfter = "1";
+        context.Response.Headers.RetryAfter = RetryAfterMomentSeconds;
         return Reject(context, StatusCodes.Status503ServiceUnavailable, $"Service busy: every backend of '{service.Definition.Name}' is at its max_connections and {why}\n");
     }
 
