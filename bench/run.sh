@@ -31,7 +31,7 @@ done
 
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
-declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206 [flowbalance-defaultgc]=9207)
+declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206 [flowbalance-defaultgc]=9207 [yarp-gen0]=9208)
 for t in "${TARGETS[@]}"; do
   [ -n "${PORT[$t]:-}" ] || { echo "unknown target '$t' (targets: ${!PORT[*]})" >&2; exit 2; }
 done
@@ -156,7 +156,8 @@ CONF
 }
 
 # FlowBalance runs with the GC settings its launch profile ships (src/Host/Properties/launchSettings.json;
-# the runtime reads the gen0 budget only from the environment); flowbalance-defaultgc runs without them.
+# the runtime reads the gen0 budget only from the environment); flowbalance-defaultgc runs without them,
+# yarp-gen0 is bare YARP with them.
 FB_GC=(DOTNET_GCgen0size=0x400000)
 start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are measured)
   case "$1" in
@@ -174,7 +175,7 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance-base)
       [ -f "$BASE_DLL" ] || { echo "flowbalance-base needs --base path/to/FlowBalance.Host.dll" >&2; exit 2; }
-      taskset -c $PROXY_CPU dotnet "$BASE_DLL" --config "$WORK/flowbalance.conf" \
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$BASE_DLL" --config "$WORK/flowbalance.conf" \
         --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-base.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance+plugin)
@@ -184,6 +185,10 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
     yarp)
       taskset -c $PROXY_CPU dotnet "$ROOT/bench/BareYarp/bin/Release/net10.0/BareYarp.dll" "http://127.0.0.1:${PORT[yarp]}" \
         "http://127.0.0.1:$B1" "http://127.0.0.1:$B2" > "$WORK/yarp.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    yarp-gen0) # bare YARP with FlowBalance's GC setting: what the runtime and YARP alone take
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/bench/BareYarp/bin/Release/net10.0/BareYarp.dll" "http://127.0.0.1:${PORT[$1]}" \
+        "http://127.0.0.1:$B1" "http://127.0.0.1:$B2" > "$WORK/yarp-gen0.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     haproxy)
       taskset -c $PROXY_CPU haproxy -f "$WORK/haproxy.cfg" -db > "$WORK/haproxy.log" 2>&1 &

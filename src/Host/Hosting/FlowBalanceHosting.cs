@@ -72,6 +72,7 @@ public static class FlowBalanceHosting
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PluginManager>());
         builder.Services.AddSingleton<ConfigReloader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
+        builder.Services.AddHostedService<NativeHeapTrim>();
         return builder;
     }
 
