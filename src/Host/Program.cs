@@ -47,6 +47,7 @@ if (demoService is not null) options = options.WithServices([demoService]);
 // The slim builder: no IIS integration, no QUIC/HTTP/3 transport and no Kestrel HTTPS defaults to load
 // (1.5 MB resident we do not use; HTTPS listeners will add UseKestrelHttpsConfiguration back).
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+builder.AddObservability(options);
 builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, commandLine.Listen, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));
 var started = false;
 try

@@ -82,9 +82,10 @@ public sealed class BadBackendTests
             """);
 
         await Eventually.True(() => balancer.Output.Contains("no health endpoint found"), "the backend without endpoint is reported");
+        await Eventually.True(() => balancer.Output.Contains($"{none.Url}/ healthy: TCP connect succeeded (was unknown)"), "it is healthy by TCP connect");
         var lines = balancer.Output.Split('\n').Where(l => l.Contains(none.Url)).ToArray();
 
         Assert.Equal(1, lines.Count(l => l.Contains("no health endpoint found")));
-        Assert.Equal(1, lines.Count(l => l.Contains("now healthy")));
+        Assert.Equal(1, lines.Count(l => l.Contains("/ healthy:")));
     }
 }

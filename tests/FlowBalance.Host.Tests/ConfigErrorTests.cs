@@ -17,7 +17,7 @@ public sealed class ConfigErrorTests
     [InlineData("flowbalance {\n  backends = [\"http://127.0.0.1:1\"]\n  activeHealthChecks { consecutive_upp = 3 }\n}",
         "flowbalance.activeHealthChecks.consecutive_upp (line 3): unknown key 'consecutive_upp', did you mean 'consecutive_up'?")]
     [InlineData("flowbalance.backends = [\"http://127.0.0.1:1\"]\nakka { loglevel = BOGUS }",
-        "akka: Akka.NET refused a setting: Unknown LogLevel")]
+        "akka.loglevel (line 2): must be one of DEBUG, INFO, WARNING, ERROR, OFF, found 'BOGUS'")]
     [InlineData("flowbalance {\n  backends = [\"http://127.0.0.1:1\"]\n  plugins.Headers { failure_mode = sometimes }\n}",
         "flowbalance.plugins.Headers.failure_mode (line 3): must be one of open, closed, found 'sometimes'")]
     public async Task Invalid_config_exits_with_code_2_and_names_the_problem(string config, string expected)

@@ -93,7 +93,7 @@ public sealed class FailoverTests
             for (var i = 0; i < 4; i++) names.Add(await client.GetStringAsync("/"));
             return names.SetEquals(["a", "b"]);
         }, "both backends are back in rotation");
-        Assert.Contains("breaker opened", balancer.Output);
+        Assert.Contains("breaker open:", balancer.Output);
         Assert.Contains("breaker half-open", balancer.Output);
         Assert.Contains("breaker closed: trial request succeeded", balancer.Output);
         foreach (var backend in backends) await backend.DisposeAsync();
@@ -115,13 +115,13 @@ public sealed class FailoverTests
             """);
         using var client = balancer.CreateClient();
 
-        await Eventually.True(() => balancer.Output.Contains($"{healthz.Url}/ of default: now healthy: health endpoint /healthz found"), "/healthz is discovered");
-        await Eventually.True(() => balancer.Output.Contains($"{status.Url}/ of default: now healthy: health endpoint /status found"), "/status is discovered");
-        await Eventually.True(() => balancer.Output.Contains($"{none.Url}/ of default: now healthy: no health endpoint found"), "the backend without endpoint is reported");
+        await Eventually.True(() => balancer.Output.Contains($"{healthz.Url}/ health endpoint /healthz discovered: /healthz answered 200"), "/healthz is discovered");
+        await Eventually.True(() => balancer.Output.Contains($"{status.Url}/ health endpoint /status discovered: /status answered 200"), "/status is discovered");
+        await Eventually.True(() => balancer.Output.Contains($"{none.Url}/ no health endpoint found"), "the backend without endpoint is reported");
         await Eventually.True(() => flaky.Probes >= 1, "the flaky backend is probed");
 
         flaky.HealthStatus = 500;
-        await Eventually.True(() => balancer.Output.Contains($"{flaky.Url}/ of default: now unhealthy"), "the flaky backend leaves rotation");
+        await Eventually.True(() => balancer.Output.Contains($"{flaky.Url}/ unhealthy:"), "the flaky backend leaves rotation");
         Assert.True(flaky.FailedProbes >= 2, $"left after {flaky.FailedProbes} failed probes");
         var before = flaky.Requests;
         for (var i = 0; i < 20; i++) Assert.NotEqual("flaky", await client.GetStringAsync("/"));
@@ -130,7 +130,7 @@ public sealed class FailoverTests
         var failedProbes = flaky.FailedProbes;
         var probesBeforeRecovery = flaky.Probes;
         flaky.HealthStatus = 200;
-        await Eventually.True(() => balancer.Output.Occurrences($"{flaky.Url}/ of default: now healthy") == 2, "the flaky backend returns");
+        await Eventually.True(() => balancer.Output.Occurrences($"{flaky.Url}/ healthy:") == 2, "the flaky backend returns");
         Assert.True(flaky.Probes - probesBeforeRecovery - (flaky.FailedProbes - failedProbes) >= 3, "returned after consecutive_up good probes");
         await Eventually.True(async () => await client.GetStringAsync("/") == "flaky", "traffic reaches it again");
     }

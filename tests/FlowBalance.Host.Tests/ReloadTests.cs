@@ -65,9 +65,9 @@ public sealed class ReloadTests(ITestOutputHelper output)
         await using var balancer = await BalancerProcess.StartAsync(config);
 
         await File.WriteAllTextAsync(balancer.ConfigFile, config.Replace("loglevel = WARNING", "loglevel = ERROR") + "\nflowbalance.shutdown_timeout = 5s\n");
-        await Eventually.True(() => balancer.Output.Contains("configuration reloaded"), "the file is reloaded");
+        await Eventually.True(() => balancer.Output.Contains("configuration applied (file changed"), "the file is reloaded");
         await File.WriteAllTextAsync(balancer.ConfigFile, config + "\nflowbalance.shutdown_timeout = 7s\n");
-        await Eventually.True(() => balancer.Output.Occurrences("configuration reloaded") == 2, "the file is reloaded again");
+        await Eventually.True(() => balancer.Output.Occurrences("configuration applied (file changed") == 2, "the file is reloaded again");
 
         Assert.Contains("the akka section changed; it takes effect on restart", balancer.Output);
         Assert.Equal(2, balancer.Output.Occurrences("shutdown_timeout changed; it takes effect on restart (still 30s)"));

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Events;
 using FlowBalance.Actors.Health;
 using FlowBalance.Actors.State;
 
@@ -21,9 +22,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     /// <summary>A fail-open request (nothing in the service was routable) succeeded: the backend is back.</summary>
     public sealed record RescueSucceeded { public static readonly RescueSucceeded Instance = new(); }
     public sealed record GetStatus { public static readonly GetStatus Instance = new(); } // -> BackendSnapshot
-    // Events: RoutabilityChanged to the parent router, BackendStateChanged on the event stream
+    // Events: RoutabilityChanged to the parent router; FlowEvents (backend.*, breaker.*, health_path.*, slow_start.*) on the event stream
     public sealed record RoutabilityChanged(string BackendId, bool Routable);
-    public sealed record BackendStateChanged(string Service, string BackendId, Uri Url, string Change, string Detail);
     // Internal
     private sealed record SampleDue { public static readonly SampleDue Instance = new(); }
     private sealed record ProbeDue { public static readonly ProbeDue Instance = new(); }
@@ -31,6 +31,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private sealed record ProbeCrashed(Exception Error);
     private sealed record HalfOpenDue { public static readonly HalfOpenDue Instance = new(); }
     private sealed record ForgiveDue { public static readonly ForgiveDue Instance = new(); }
+    private sealed record SlowStartDone { public static readonly SlowStartDone Instance = new(); }
 
     /// <summary>Weight of the newest sample in the latency EWMA (per sample interval).</summary>
     private const double LatencyAlpha = 0.3;
@@ -105,7 +106,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         Receive<HalfOpenDue>(_ =>
         {
             _slot.Gate.HalfOpen();
-            Transition(s => s with { Breaker = BreakerState.HalfOpen }, "breaker half-open", "letting one trial request through");
+            Transition(s => s with { Breaker = BreakerState.HalfOpen },
+                new BreakerChanged(BreakerChanged.HalfOpen) { From = BreakerChanged.Open, To = BreakerChanged.HalfOpen, Reason = "letting one trial request through" });
             Become(HalfOpen);
         });
     }
@@ -132,6 +134,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
             _log.Error(crashed.Error, "health probe of {0} crashed; backend state unchanged", _slot.Definition.Url);
             ScheduleProbe();
         });
+        Receive<SlowStartDone>(_ => Announce(new SlowStartChanged(false, _settings.SlowStart)));
         Receive<ForgiveDue>(_ =>
         {
             // Ejections shrink back while the backend stays in rotation.
@@ -160,7 +163,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         var ejections = _slot.Current.Ejections + 1;
         var openFor = ScheduleHalfOpen(ejections);
         Transition(s => s with { Breaker = BreakerState.Open, Ejections = ejections },
-            "breaker opened", $"{reason}; no traffic for {openFor.TotalMilliseconds:0} ms (ejection {ejections})");
+            new BreakerChanged(BreakerChanged.Open, openFor, ejections) { From = Name(_slot.Current.Breaker), To = BreakerChanged.Open, Reason = reason });
         _errorRate.Clear();
         Timers.StartPeriodicTimer("forgive", ForgiveDue.Instance, Breaker.RecoveryTimeout);
         Become(Open);
@@ -179,7 +182,9 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         Timers.Cancel("half-open");
         _errorRate.Clear(); // the failures that opened it (and of any outage since) must not open it again at once
         _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64);
-        Transition(s => s with { Breaker = BreakerState.Closed }, "breaker closed", reason);
+        Transition(s => s with { Breaker = BreakerState.Closed },
+            new BreakerChanged(BreakerChanged.Closed) { From = Name(_slot.Current.Breaker), To = BreakerChanged.Closed, Reason = reason });
+        SlowStartBegun();
         Become(Closed);
     }
 
@@ -206,9 +211,18 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         var discovered = _probeTarget.Mode == ProbeMode.Discover && result.Target.Mode != ProbeMode.Discover;
         if (discovered) _probeTarget = result.Target;
         if (result.Healthy && _slot.Current.Breaker == BreakerState.HalfOpen) CloseBreaker("health probe succeeded");
-        var health = _probes.Record(result.Healthy, _slot.Current.Health);
-        if (health is { } changed) ChangeHealth(changed, result.Detail, discovered ? result.Target.Path : null, discovered);
-        else if (discovered) Transition(s => s with { HealthPath = result.Target.Path, Detail = result.Detail }, "health check", result.Detail);
+        if (discovered)
+        {
+            Transition(s => s with { HealthPath = result.Target.Path, Detail = result.Detail },
+                new HealthPathResolved(result.Target.Path)
+                {
+                    To = result.Target.Path ?? "tcp",
+                    Reason = result.Target.Path is null
+                        ? $"none of {string.Join(", ", HttpHealthProber.DiscoveryPaths)} exists; checking TCP connect and passive health only"
+                        : result.Detail,
+                });
+        }
+        if (_probes.Record(result.Healthy, _slot.Current.Health) is { } changed) ChangeHealth(changed, result.Detail);
         ScheduleProbe(); // after the change: out of rotation, the next probe comes sooner
     }
 
@@ -219,28 +233,37 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("probe", ProbeDue.Instance, interval * (0.9 + 0.2 * Random.Shared.NextDouble()));
     }
 
-    /// <summary>One state change, one line: a probe that found the health path and changed health says both at once.</summary>
-    private void ChangeHealth(BackendHealth health, string reason, string? discoveredPath = null, bool discovered = false)
+    private void ChangeHealth(BackendHealth health, string reason)
     {
         var before = _slot.Current.Health;
         if (before == health) return;
-        if (before == BackendHealth.Unhealthy && _slot.Current.Breaker == BreakerState.Closed)
+        var readmitted = before == BackendHealth.Unhealthy && _slot.Current.Breaker == BreakerState.Closed;
+        if (readmitted)
         {
             _errorRate.Clear();
             _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64); // back in rotation: slow start
         }
-        Transition(s => discovered ? s with { Health = health, HealthPath = discoveredPath, Detail = reason } : s with { Health = health },
-            $"now {health.ToString().ToLowerInvariant()}", reason);
+        Transition(s => s with { Health = health },
+            new BackendHealthChanged(health != BackendHealth.Unhealthy) { From = Name(before), To = Name(health), Reason = reason });
+        if (readmitted) SlowStartBegun();
     }
 
-    /// <summary>Publishes a changed snapshot, logs one human line, announces it, and tells the router when routability flips.</summary>
-    private void Transition(Func<BackendSnapshot, BackendSnapshot> change, string what, string detail)
+    /// <summary>The gate has just ramped the backend back in: announce it, and its end.</summary>
+    private void SlowStartBegun()
+    {
+        if (_settings.SlowStart <= TimeSpan.Zero) return;
+        // A rescue closes the breaker and restores health in one go: one ramp, one announcement.
+        if (!Timers.IsTimerActive("slow-start")) Announce(new SlowStartChanged(true, _settings.SlowStart));
+        Timers.StartSingleTimer("slow-start", SlowStartDone.Instance, _settings.SlowStart);
+    }
+
+    /// <summary>Publishes a changed snapshot, announces the change (one event, one log line), and tells the router when routability flips.</summary>
+    private void Transition(Func<BackendSnapshot, BackendSnapshot> change, FlowEvent announcement)
     {
         var before = _slot.Current;
         var after = change(before) with { UpdatedAt = DateTimeOffset.UtcNow };
         _slot.Publish(after);
-        _log.Info("backend {0} of {1}: {2}: {3}", _slot.Definition.Url, _service, what, detail);
-        Context.System.EventStream.Publish(new BackendStateChanged(_service, _slot.Definition.Id, _slot.Definition.Url, what, detail));
+        Announce(announcement);
         if (before.Routable == after.Routable) return;
         Context.Parent.Tell(new RoutabilityChanged(_slot.Definition.Id, after.Routable));
         if (_settings.ActiveHealthChecks.Enabled && !_probing) ScheduleProbe(); // the probe interval depends on it
@@ -270,6 +293,18 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         _slot.Publish(next);
         return next;
     }
+
+    private void Announce(FlowEvent announcement) =>
+        FlowEvents.Publish(Context.System, announcement with { Service = _service, Backend = _slot.Definition.Id, Url = _slot.Definition.Url.ToString() });
+
+    private static string Name(BackendHealth health) => health.ToString().ToLowerInvariant();
+
+    private static string Name(BreakerState state) => state switch
+    {
+        BreakerState.Open => BreakerChanged.Open,
+        BreakerState.HalfOpen => BreakerChanged.HalfOpen,
+        _ => BreakerChanged.Closed,
+    };
 
     private static string Describe(RequestFailed failed) => failed.Kind switch
     {

@@ -47,6 +47,7 @@ public static class ConfigLoader
             return new ConfigLoadResult(null, hocon, errors.All);
         }
         var options = Read(section, defaultBackends, baseDirectory ?? Environment.CurrentDirectory, environment, errors);
+        CheckAkkaLogLevel(hocon, errors);
         return errors.All.Count > 0 ? new ConfigLoadResult(null, hocon, errors.All) : new ConfigLoadResult(options, hocon, []);
     }
 
@@ -58,6 +59,8 @@ public static class ConfigLoader
         var shutdown = root?.Child("shutdown_timeout")?.Duration(TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromMinutes(10));
         var pluginsDir = root?.Child("plugins_dir")?.FullPath(baseDirectory) ?? System.IO.Path.GetFullPath("plugins", baseDirectory);
         var geo = GeoReader.Read(root?.Child("geo"), root?.Child("trusted_proxies"), baseDirectory);
+        var log = ObservabilityReader.ReadLog(root?.Child("log"));
+        var events = ObservabilityReader.ReadEvents(root?.Child("events"));
 
         var services = new List<ServiceDefinition>();
         if (root is { } top && (top.Child("hostname") is not null || top.Child("backends") is not null || top.Child("pools") is not null))
@@ -88,6 +91,8 @@ public static class ConfigLoader
         return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, geo, [.. errors.Warnings])
         {
             ShutdownTimeout = shutdown ?? FlowBalanceOptions.DefaultShutdownTimeout,
+            Log = log,
+            Events = events,
         };
     }
 
@@ -128,6 +133,19 @@ public static class ConfigLoader
 
     /// <summary>Why <paramref name="listen"/> is not a usable listen address (also for <c>--listen</c>), or null.</summary>
     public static string? ListenProblem(string listen) => ListenUrls.Problem(listen);
+
+    public static readonly string[] AkkaLogLevels = ["DEBUG", "INFO", "WARNING", "ERROR", "OFF"];
+
+    /// <summary>The host hands <c>akka.loglevel</c> to Akka.NET's logger bridge itself, so it is checked here like any key.</summary>
+    private static void CheckAkkaLogLevel(Akka.Configuration.Config hocon, ConfigErrors errors)
+    {
+        if (!hocon.HasPath("akka.loglevel")) return;
+        var value = hocon.GetString("akka.loglevel")?.Trim() ?? "";
+        if (!AkkaLogLevels.Contains(value, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add("akka.loglevel", $"must be one of {string.Join(", ", AkkaLogLevels)}, found '{value}'");
+        }
+    }
 
     private static void CheckDuplicates(List<ServiceDefinition> services, ConfigErrors errors)
     {

@@ -23,6 +23,12 @@ public sealed record FlowBalanceOptions(
     /// <summary><c>shutdown_timeout</c>: how long SIGTERM/SIGINT waits for requests in flight before cutting them.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 
+    /// <summary><c>log { level, format }</c>.</summary>
+    public LogOptions Log { get; init; } = LogOptions.Default;
+
+    /// <summary><c>events { history_size }</c>.</summary>
+    public EventOptions Events { get; init; } = EventOptions.Default;
+
     /// <summary>The section for plugin <paramref name="name"/> (matched ignoring case), or the defaults.</summary>
     public PluginOptions PluginFor(string name) =>
         Plugins.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? PluginOptions.Default(name);

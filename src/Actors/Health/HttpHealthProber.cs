@@ -55,10 +55,9 @@ public sealed class HttpHealthProber : IHealthProber, IDisposable
         {
             var status = await Get(backend, path, cancellationToken);
             if (status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.Gone) continue;
-            return new ProbeResult(IsHealthy(status), ProbeTarget.ForPath(path), $"health endpoint {path} found, answered {(int)status}");
+            return new ProbeResult(IsHealthy(status), ProbeTarget.ForPath(path), $"{path} answered {(int)status}");
         }
-        var tcp = await ProbeTcp(backend, cancellationToken);
-        return tcp with { Detail = "no health endpoint found (/health, /healthz, /status); checking TCP connect and passive health only" };
+        return await ProbeTcp(backend, cancellationToken); // its Target (TCP) says that no endpoint was found
     }
 
     private async Task<ProbeResult> ProbePath(Uri backend, ProbeTarget target, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Events;
 using FlowBalance.Actors.Health;
 using FlowBalance.Actors.State;
 
@@ -17,8 +18,9 @@ namespace FlowBalance.Actors.Routing;
 public sealed class ConfigActor : ReceiveActor, IWithStash
 {
     // Protocol
-    public sealed record ApplyConfig(FlowBalanceOptions Options); // -> ConfigApplied
-    public sealed record ConfigApplied(ImmutableArray<string> Changes);
+    /// <summary>Source says where the configuration came from ("file changed", "SIGHUP"); it ends up in the config.applied event.</summary>
+    public sealed record ApplyConfig(FlowBalanceOptions Options, string Source = "reload"); // -> ConfigApplied
+    public sealed record ConfigApplied(ImmutableArray<string> Changes, ConfigSummary Summary);
 
     private readonly RoutingTableStore _store;
     private readonly TimeSpan _sampleInterval;
@@ -34,7 +36,7 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
         _latest = latest;
         _sampleInterval = sampleInterval;
         Become(Idle);
-        Apply(latest.Value!, replyTo: null); // after a restart: the last applied config, not the startup one
+        Apply(latest.Value!, "startup", replyTo: null); // after a restart: the last applied config, not the startup one
     }
 
     public IStash Stash { get; set; } = null!;
@@ -50,7 +52,7 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
 
     private void Idle()
     {
-        Receive<ApplyConfig>(apply => Apply(apply.Options, Sender));
+        Receive<ApplyConfig>(apply => Apply(apply.Options, apply.Source, Sender));
         Receive<ServiceActor.Ready>(_ => { }); // a restarted service announcing itself
     }
 
@@ -64,10 +66,11 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
         Receive<ApplyConfig>(_ => Stash.Stash());
     }
 
-    private void Apply(FlowBalanceOptions options, IActorRef? replyTo)
+    private void Apply(FlowBalanceOptions options, string source, IActorRef? replyTo)
     {
         _latest.Value = options;
         var changes = new List<string>();
+        var count = new ChangeCount();
         var next = new Dictionary<string, (ServiceSlot Slot, IActorRef Actor)>(StringComparer.Ordinal);
         var waiting = 0;
         foreach (var definition in options.Services)
@@ -82,7 +85,8 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
                 var slot = new ServiceSlot(definition, running.Slot);
                 running.Actor.Tell(new ServiceActor.UpdateService(slot));
                 next[definition.Name] = (slot, running.Actor);
-                changes.Add(Describe(running.Slot, slot));
+                changes.Add(Describe(running.Slot, slot, count));
+                count.ServicesChanged++;
             }
             else
             {
@@ -90,6 +94,8 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
                 var actor = Context.ActorOf(ServiceActor.Props(slot, _prober, _sampleInterval), ActorNames.Service(definition.Name) + Suffix(definition.Name));
                 next[definition.Name] = (slot, actor);
                 changes.Add($"service {definition.Name} added ({definition.Backends.Length} backends)");
+                count.ServicesAdded++;
+                count.BackendsAdded += definition.Backends.Length;
             }
             waiting++;
         }
@@ -97,9 +103,11 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
         {
             removed.Actor.Tell(ServiceActor.Retire.Instance);
             changes.Add($"service {name} removed; its in-flight requests finish");
+            count.ServicesRemoved++;
+            count.BackendsRemoved += removed.Slot.Backends.Length;
         }
         _services = next;
-        _pending = new Pending(waiting, replyTo, [.. changes]);
+        _pending = new Pending(waiting, replyTo, [.. changes], count.Summary, source);
         if (waiting == 0) Publish();
         else Become(Applying);
     }
@@ -109,7 +117,8 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
         _store.Publish(new RoutingTable(_services.Values.Select(s => s.Slot)));
         var done = _pending!;
         _pending = null;
-        done.ReplyTo?.Tell(new ConfigApplied(done.Changes));
+        FlowEvents.Publish(Context.System, new ConfigChangeApplied(done.Summary, done.Changes) { Reason = done.Source });
+        done.ReplyTo?.Tell(new ConfigApplied(done.Changes, done.Summary));
         Become(Idle);
         Stash.UnstashAll();
     }
@@ -117,24 +126,45 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
     /// <summary>A service removed and added again in quick succession may still be draining under its name.</summary>
     private static string Suffix(string name) => Context.Child(ActorNames.Service(name)).IsNobody() ? "" : $"~{Guid.NewGuid():N}"[..9];
 
-    private static string Describe(ServiceSlot before, ServiceSlot after)
+    private static string Describe(ServiceSlot before, ServiceSlot after, ChangeCount count)
     {
         var old = before.Backends.ToDictionary(b => b.Definition.Id);
         var now = after.Backends.ToDictionary(b => b.Definition.Id);
         var parts = new List<string>();
-        foreach (var added in now.Keys.Where(id => !old.ContainsKey(id))) parts.Add($"+{now[added].Definition.Url}");
-        foreach (var removed in old.Keys.Where(id => !now.ContainsKey(id))) parts.Add($"-{old[removed].Definition.Url}");
+        foreach (var added in now.Keys.Where(id => !old.ContainsKey(id)))
+        {
+            parts.Add($"+{now[added].Definition.Url}");
+            count.BackendsAdded++;
+        }
+        foreach (var removed in old.Keys.Where(id => !now.ContainsKey(id)))
+        {
+            parts.Add($"-{old[removed].Definition.Url}");
+            count.BackendsRemoved++;
+        }
         foreach (var id in now.Keys.Where(old.ContainsKey))
         {
             if (!ReferenceEquals(old[id], now[id])) parts.Add($"~{now[id].Definition.Url} (replaced: URL, health-check or breaker settings changed)");
             else if (before.Definition.Backends.First(b => b.Id == id).Weight != now[id].Definition.Weight) parts.Add($"{now[id].Definition.Url} weight {now[id].Definition.Weight}");
+            else continue;
+            count.BackendsChanged++;
         }
         if (parts.Count == 0) parts.Add("settings changed");
         return $"service {after.Definition.Name}: {string.Join(", ", parts)}";
     }
 
-    private sealed class Pending(int waiting, IActorRef? replyTo, ImmutableArray<string> changes)
+    private sealed class ChangeCount
     {
+        public int ServicesAdded, ServicesRemoved, ServicesChanged, BackendsAdded, BackendsRemoved, BackendsChanged;
+
+        public ConfigSummary Summary => new(ServicesAdded, ServicesRemoved, ServicesChanged, BackendsAdded, BackendsRemoved, BackendsChanged);
+    }
+
+    private sealed class Pending(int waiting, IActorRef? replyTo, ImmutableArray<string> changes, ConfigSummary summary, string source)
+    {
+        public ConfigSummary Summary { get; } = summary;
+
+        public string Source { get; } = source;
+
         public int Waiting { get; set; } = waiting;
 
         public IActorRef? ReplyTo { get; } = replyTo;

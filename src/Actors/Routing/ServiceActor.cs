@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Akka.Actor;
-using Akka.Event;
 using FlowBalance.Actors.Backends;
+using FlowBalance.Actors.Events;
 using FlowBalance.Actors.Health;
 using FlowBalance.Actors.State;
 
@@ -33,7 +33,6 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
 
     private readonly IHealthProber _prober;
     private readonly TimeSpan _sampleInterval;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<BackendSlot, IActorRef> _children = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<BackendSlot, (IActorRef Actor, long DeadlineMs)> _draining = new(ReferenceEqualityComparer.Instance);
     private readonly StrongBox<ServiceSlot> _current;
@@ -112,7 +111,10 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         if (!_children.Remove(backend, out var actor)) return;
         var deadline = Environment.TickCount64 + (long)Math.Min(MaxDrain.TotalMilliseconds, Slot.Definition.Settings.RequestTimeout.TotalMilliseconds);
         _draining[backend] = (actor, deadline);
-        _log.Info("service {0}: backend {1} removed; draining {2} in-flight request(s)", Slot.Definition.Name, backend.Definition.Url, backend.Counters.InFlight);
+        Announce(backend, new DrainChanged(true, backend.Counters.InFlight)
+        {
+            From = "routing", To = "draining", Reason = _retiring ? "its service was removed" : "removed from the configuration",
+        });
     }
 
     private void CheckDrains()
@@ -120,7 +122,13 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         var now = Environment.TickCount64;
         foreach (var (backend, (actor, deadline)) in _draining.ToList())
         {
-            if (backend.Counters.InFlight > 0 && now < deadline) continue;
+            var inFlight = backend.Counters.InFlight;
+            if (inFlight > 0 && now < deadline) continue;
+            Announce(backend, new DrainChanged(false, inFlight)
+            {
+                From = "draining", To = "stopped",
+                Reason = inFlight == 0 ? "no request in flight" : $"drain deadline passed with {inFlight} request(s) in flight",
+            });
             backend.Detach();
             Context.Stop(actor);
             _draining.Remove(backend);
@@ -141,17 +149,30 @@ public sealed class ServiceActor : ReceiveActor, IWithTimers
         if (_retiring) return;
         var previous = Slot.Current;
         var next = Slot.Refresh();
-        if (next.Routable.IsEmpty && !previous.Routable.IsEmpty)
+        if (next.Routable.IsEmpty != previous.Routable.IsEmpty && !next.All.IsEmpty)
         {
-            _log.Warning("service {0}: no backend is routable; each request tries the least recently failed backend", Slot.Definition.Name);
+            var allDown = next.Routable.IsEmpty;
+            Announce(null, new ServiceAvailabilityChanged(allDown, next.Routable.Length, next.All.Length)
+            {
+                From = allDown ? "available" : "all_down", To = allDown ? "all_down" : "available",
+                Reason = allDown ? "no backend is routable" : $"{next.Routable.Length} of {next.All.Length} backends routable",
+            });
         }
         if (next.Panic != previous.Panic)
         {
-            _log.Warning("service {0}: {1} panic mode ({2} of {3} backends routable, panic_threshold {4}%)", Slot.Definition.Name,
-                next.Panic ? "entering" : "leaving", next.Routable.Length, next.All.Length, Slot.Definition.Settings.PanicThreshold);
+            Announce(null, new PanicChanged(next.Panic, next.Routable.Length, next.All.Length, Slot.Definition.Settings.PanicThreshold)
+            {
+                From = next.Panic ? "normal" : "panic", To = next.Panic ? "panic" : "normal",
+                Reason = $"{next.Routable.Length} of {next.All.Length} backends routable",
+            });
         }
         Context.System.EventStream.Publish(new RoutingPublished(Slot.Definition.Name, [.. next.Routable.Select(b => b.Definition.Id)]));
     }
+
+    private void Announce(BackendSlot? backend, FlowEvent announcement) => FlowEvents.Publish(Context.System, announcement with
+    {
+        Service = Slot.Definition.Name, Backend = backend?.Definition.Id, Url = backend?.Definition.Url.ToString(),
+    });
 
     private ServiceStatus Status()
     {

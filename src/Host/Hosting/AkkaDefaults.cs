@@ -18,6 +18,19 @@ public static class AkkaDefaults
     /// </summary>
     public static readonly AkkaConfig Defaults = ConfigurationFactory.ParseString("akka.scheduler.tick-duration = 50ms");
 
+    /// <summary>Akka.NET's log level: the file's <c>akka.loglevel</c>, else warning (its info lines are startup chatter).</summary>
+    public static Akka.Event.LogLevel LogLevel(AkkaConfig file)
+    {
+        var name = file.HasPath("akka.loglevel") ? file.GetString("akka.loglevel") : null;
+        return name?.Trim().ToUpperInvariant() switch
+        {
+            "DEBUG" => Akka.Event.LogLevel.DebugLevel,
+            "INFO" => Akka.Event.LogLevel.InfoLevel,
+            "ERROR" or "OFF" => Akka.Event.LogLevel.ErrorLevel,
+            _ => Akka.Event.LogLevel.WarningLevel,
+        };
+    }
+
     /// <summary>The file's HOCON with FlowBalance's Akka defaults under it.</summary>
     public static AkkaConfig Under(AkkaConfig file) => file.WithFallback(Defaults);
 }

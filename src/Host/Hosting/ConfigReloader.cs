@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Hosting;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Events;
 using FlowBalance.Actors.Routing;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Host.Steering;
@@ -15,7 +16,7 @@ namespace FlowBalance.Host.Hosting;
 /// </summary>
 public sealed partial class ConfigReloader(
     ConfigSource source, FlowBalanceOptions initial, IRequiredActor<ConfigActor> configActor, RouteKeys keys, PluginManager plugins,
-    ILogger<ConfigReloader> log) : IHostedService, IDisposable
+    ActorSystem system, ILogger<ConfigReloader> log) : IHostedService, IDisposable
 {
     /// <summary>Quiet time after the last file event: editors write a file in several steps.</summary>
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
@@ -72,7 +73,7 @@ public sealed partial class ConfigReloader(
             var (loaded, problems) = ConfigFile.Load(path);
             if (problems.Count > 0 || loaded.Options is null)
             {
-                LogRejected(log, path, reason, string.Concat(problems.Select(p => $"\n  {p}")));
+                FlowEvents.Publish(system, new ConfigChangeRejected(path, [.. problems.Select(p => p.ToString())]) { Reason = reason });
                 return;
             }
             var next = loaded.Options! with { Listen = source.ListenOverride ?? loaded.Options!.Listen };
@@ -86,10 +87,9 @@ public sealed partial class ConfigReloader(
             if (next.ShutdownTimeout != _started.ShutdownTimeout) LogNeedsRestart(log, "shutdown_timeout", DurationText.Format(_started.ShutdownTimeout));
             if (ConfigSource.AkkaSectionOf(loaded.Hocon) != source.AkkaSection) LogNeedsRestart(log, "the akka section", "as read at startup; Akka.NET checks its values only then");
 
-            var applied = await configActor.ActorRef.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(next), ApplyTimeout);
+            var applied = await configActor.ActorRef.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(next, reason), ApplyTimeout);
             keys.Update(next.Geo);
-            plugins.Reconfigure(next);
-            LogReloaded(log, path, reason, applied.Changes.IsEmpty ? "no routing change" : string.Join("; ", applied.Changes));
+            plugins.Reconfigure(next); // the config actor announced config.applied
         }
         catch (Exception e) when (e is AskTimeoutException or IOException or InvalidOperationException)
         {
@@ -100,12 +100,6 @@ public sealed partial class ConfigReloader(
             _oneAtATime.Release();
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "configuration reloaded from {Path} ({Reason}): {Changes}")]
-    private static partial void LogReloaded(ILogger logger, string path, string reason, string changes);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "configuration error in {Path} ({Reason}); the running configuration stays:{Problems}")]
-    private static partial void LogRejected(ILogger logger, string path, string reason, string problems);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Key} changed; it takes effect on restart (still {Running})")]
     private static partial void LogNeedsRestart(ILogger logger, string key, string running);

@@ -56,15 +56,20 @@ public static class FlowBalanceHosting
         builder.Services.AddSingleton<PluginManager>();
         builder.Services.AddSingleton<ProxyMiddleware>();
         builder.Services.AddHttpForwarder();
-        builder.Services.AddAkka("flowbalance", akka =>
+        builder.Services.AddAkka("flowbalance", (akka, services) =>
         {
             // The file's akka { } section wins over FlowBalance's Akka defaults, and both over Akka.Hosting's.
             akka.AddHocon(AkkaDefaults.Under(hocon), HoconAddMode.Prepend)
                 .ConfigureLoggers(loggers =>
                 {
+                    // Akka.NET's own log goes through the host's logger (one line, the host's format), at
+                    // warning and above unless the file's akka.loglevel says otherwise: Akka.Hosting would
+                    // otherwise impose its own level over the file's.
+                    loggers.LogLevel = AkkaDefaults.LogLevel(hocon);
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
+                .AddEventHub(services)
                 .AddRoutingActors(options, store, prober);
         });
         builder.Services.AddHostedService<RoutingReadyService>();

@@ -1,4 +1,6 @@
+using Akka.Actor;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Events;
 using FlowBalance.Actors.State;
 using FlowBalance.Plugins.Abstractions;
 
@@ -10,7 +12,7 @@ namespace FlowBalance.Host.Plugins;
 /// requests (in-flight ones finish on the old one); a folder that fails to load is reported with
 /// its path and reason, and the version already running (if any) stays. Never on the request path.
 /// </summary>
-public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetStore store, RoutingTableStore routes, ILoggerFactory loggers) : IHostedService, IDisposable
+public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetStore store, RoutingTableStore routes, ActorSystem system, ILoggerFactory loggers) : IHostedService, IDisposable
 {
     /// <summary>Quiet time after the last file event before rescanning: a copy is many events.</summary>
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(400);
@@ -166,20 +168,30 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
             var next = Activate(LoadedPlugin.Load(folder), pluginOptions);
             _failed.Remove(folder.Name);
             _active[folder.Name] = next;
-            if (running is null) LogLoaded(_log, folder.Name, next.Source.Version, next.Source.AssemblyPath, next.Source.Entry.DisplayName);
+            if (running is null)
+            {
+                Announce(new PluginChanged(PluginChanged.Loaded, folder.Name, next.Source.AssemblyPath) { To = next.Source.Version, Reason = next.Source.Entry.DisplayName });
+            }
             else
             {
-                LogReloaded(_log, folder.Name, running.Source.Version, next.Source.Version, next.Source.AssemblyPath);
+                Announce(new PluginChanged(PluginChanged.Reloaded, folder.Name, next.Source.AssemblyPath) { From = running.Source.Version, To = next.Source.Version });
                 retired.Add(running);
             }
         }
         catch (PluginLoadException e)
         {
             _failed[folder.Name] = folder.Fingerprint;
-            if (running is null) LogLoadFailed(_log, folder.Name, folder.Path, e.Message);
-            else LogReloadFailed(_log, folder.Name, folder.Path, e.Message, running.Source.Version);
+            Announce(new PluginChanged(PluginChanged.Failed, folder.Name, folder.Path)
+            {
+                From = running?.Source.Version, To = running?.Source.Version,
+                Reason = running is null
+                    ? $"{e.Message}. The balancer runs without it."
+                    : $"{e.Message}. Version {running.Source.Version} keeps running.",
+            });
         }
     }
+
+    private void Announce(PluginChanged change) => FlowEvents.Publish(system, change);
 
     private void Retire(string name, ActivePlugin running, List<ActivePlugin> retired)
     {
@@ -223,12 +235,6 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
         foreach (var plugin in store.Current.All) plugin.Failures.Flush();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "plugin '{Name}' {Version} loaded from {Path} ({DisplayName})")]
-    private static partial void LogLoaded(ILogger logger, string name, string version, string path, string displayName);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "plugin '{Name}' reloaded: {Old} -> {New} from {Path}; in-flight requests finish on the old version")]
-    private static partial void LogReloaded(ILogger logger, string name, string old, string @new, string path);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "plugin '{Name}' reconfigured from the reloaded config")]
     private static partial void LogReconfigured(ILogger logger, string name);
 
@@ -237,12 +243,6 @@ public sealed partial class PluginManager(FlowBalanceOptions options, PluginSetS
 
     [LoggerMessage(Level = LogLevel.Information, Message = "plugin '{Name}' removed; in-flight requests finish with it")]
     private static partial void LogRemoved(ILogger logger, string name);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "plugin '{Name}' in {Path} was not loaded: {Reason}. The balancer runs without it.")]
-    private static partial void LogLoadFailed(ILogger logger, string name, string path, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "plugin '{Name}' in {Path} was not reloaded: {Reason}. Version {Running} keeps running.")]
-    private static partial void LogReloadFailed(ILogger logger, string name, string path, string reason, string running);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "plugin '{Name}' in {Path} is disabled (enabled = false)")]
     private static partial void LogDisabled(ILogger logger, string name, string path);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using FlowBalance.Actors.Backends;
+using FlowBalance.Actors.Events;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Routing;
 using FlowBalance.Actors.State;
@@ -54,19 +55,19 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_failed_trial_reopens_for_longer()
     {
         var events = CreateTestProbe();
-        Sys.EventStream.Subscribe(events.Ref, typeof(BackendActor.BackendStateChanged));
+        Sys.EventStream.Subscribe(events.Ref, typeof(BreakerChanged));
         await StartService();
         for (var i = 0; i < 3; i++) Fail(Admission.Trial);
-        Assert.Equal("breaker opened", events.ExpectMsg<BackendActor.BackendStateChanged>().Change);
-        Assert.Equal("breaker half-open", events.ExpectMsg<BackendActor.BackendStateChanged>(TimeSpan.FromSeconds(5)).Change);
+        Assert.Equal(BreakerChanged.Open, events.ExpectMsg<BreakerChanged>().State);
+        Assert.Equal(BreakerChanged.HalfOpen, events.ExpectMsg<BreakerChanged>(TimeSpan.FromSeconds(5)).State);
 
         Fail(A.Gate.TryAdmit(NowMs));
 
-        var reopened = events.ExpectMsg<BackendActor.BackendStateChanged>();
+        var reopened = events.ExpectMsg<BreakerChanged>();
         var reopenedAt = DateTime.UtcNow;
-        Assert.Equal("breaker opened", reopened.Change);
-        Assert.Contains("ejection 2", reopened.Detail);
-        Assert.Equal("breaker half-open", events.ExpectMsg<BackendActor.BackendStateChanged>(TimeSpan.FromSeconds(5)).Change);
+        Assert.Equal((BreakerChanged.Open, 2, EventTypes.BreakerOpen), (reopened.State, reopened.Ejections, reopened.Type));
+        Assert.Contains("ejection 2", reopened.Describe());
+        Assert.Equal(BreakerChanged.HalfOpen, events.ExpectMsg<BreakerChanged>(TimeSpan.FromSeconds(5)).State);
         Assert.True(DateTime.UtcNow - reopenedAt >= TimeSpan.FromMilliseconds(2 * 300 * 0.9 - 50), "the second open period is about twice the first");
     }
 
@@ -76,11 +77,11 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
         var settings = Settings with { CircuitBreaker = Settings.CircuitBreaker with { RecoveryTimeout = TimeSpan.FromMinutes(10) } };
         var slot = new BackendSlot(new BackendDefinition("c", new Uri("http://c.test"), 1), settings.CircuitBreaker);
         var events = CreateTestProbe();
-        Sys.EventStream.Subscribe(events.Ref, typeof(BackendActor.BackendStateChanged));
+        Sys.EventStream.Subscribe(events.Ref, typeof(BreakerChanged));
         var actor = Sys.ActorOf(BackendActor.Props(slot, "svc", settings, ScriptedProber.Healthy(), TimeSpan.FromMinutes(1)));
         await actor.Ask<BackendSnapshot>(BackendActor.GetStatus.Instance, RemainingOrDefault); // started: it hears the failures
         for (var i = 0; i < 3; i++) FailOn(slot, Admission.Trial);
-        Assert.Equal("breaker opened", events.ExpectMsg<BackendActor.BackendStateChanged>().Change);
+        Assert.Equal(BreakerChanged.Open, events.ExpectMsg<BreakerChanged>().State);
 
         for (var i = 0; i < 5; i++) FailOn(slot, slot.Gate.TryRescue(NowMs));
         events.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // failed rescues: nothing changes
@@ -91,9 +92,9 @@ public sealed class CircuitBreakerTests : Akka.TestKit.Xunit2.TestKit
         slot.Counters.RequestStarted();
         slot.Finish(rescue, OutcomeKind.Response, 200, 0);
 
-        var closed = events.ExpectMsg<BackendActor.BackendStateChanged>();
-        Assert.Equal("breaker closed", closed.Change);
-        Assert.Contains("no backend of the service was routable", closed.Detail);
+        var closed = events.ExpectMsg<BreakerChanged>();
+        Assert.Equal((BreakerChanged.Closed, BreakerChanged.Open, "svc", "c"), (closed.State, closed.From, closed.Service, closed.Backend));
+        Assert.Contains("no backend of the service was routable", closed.Reason);
         Assert.Equal(Admission.Admitted, slot.Gate.TryAdmit(NowMs));
     }
 

@@ -1,0 +1,23 @@
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>Reads the <c>log</c> and <c>events</c> sections.</summary>
+internal static class ObservabilityReader
+{
+    public static LogOptions ReadLog(ConfigNode? section)
+    {
+        if (section is not { } node) return LogOptions.Default;
+        if (!node.IsObject) return node.Fail<LogOptions>("expected an object { level = info, format = text }") ?? LogOptions.Default;
+        ConfigKeys.CheckUnknown(node, ConfigKeys.Log);
+        return new LogOptions(
+            node.Child("level")?.OneOf(LogOptions.Levels) ?? LogOptions.Default.Level,
+            node.Child("format")?.OneOf(LogOptions.Formats) ?? LogOptions.Default.Format);
+    }
+
+    public static EventOptions ReadEvents(ConfigNode? section)
+    {
+        if (section is not { } node) return EventOptions.Default;
+        if (!node.IsObject) return node.Fail<EventOptions>("expected an object { history_size = 10000 }") ?? EventOptions.Default;
+        ConfigKeys.CheckUnknown(node, ConfigKeys.Events);
+        return new EventOptions(node.Child("history_size")?.Int(1, 1_000_000) ?? EventOptions.Default.HistorySize);
+    }
+}

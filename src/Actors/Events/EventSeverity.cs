@@ -1,0 +1,8 @@
+namespace FlowBalance.Actors.Events;
+
+public enum EventSeverity
+{
+    Info,
+    Warning,
+    Error,
+}
