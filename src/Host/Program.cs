@@ -60,7 +60,10 @@ try
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         var plugins = app.Services.GetRequiredService<PluginManager>();
         var pluginSet = app.Services.GetRequiredService<PluginSetStore>().Current;
-        Console.WriteLine(StartupBanner.Render(addresses, commandLine.ConfigPath, options, pluginSet, plugins.FailedFolders));
+        var banner = StartupBanner.Render(addresses, commandLine.ConfigPath, options, pluginSet, plugins.FailedFolders);
+        // With JSON logs, stdout stays JSON lines: the banner is one entry (its lines joined by " | ").
+        if (options.Log.Format == "json") app.Logger.Log(LogLevel.Information, 0, banner.TrimEnd(), null, static (text, _) => text);
+        else Console.WriteLine(banner);
     });
     await app.RunAsync();
     return 0;

@@ -141,6 +141,7 @@ public sealed partial class BalancerProcess : IAsyncDisposable
         _config?.Dispose();
     }
 
-    [GeneratedRegex(@"^FlowBalance listening on (\S+)")]
+    // The banner's first line, or (log.format = json) the banner entry's message.
+    [GeneratedRegex(@"^(?:FlowBalance|\{.*""message"":""FlowBalance) listening on (http[^\s|"",]+)")]
     private static partial Regex ListeningLine();
 }
