@@ -9,7 +9,7 @@ internal static class ConfigKeys
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     public static readonly string[] Root =
-        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", .. Settings];
+        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", .. Settings];
 
     public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
 
@@ -38,6 +38,8 @@ internal static class ConfigKeys
     public static readonly string[] Log = ["level", "format"];
 
     public static readonly string[] Events = ["history_size"];
+
+    public static readonly string[] Metrics = ["allow", "otlp_endpoint"];
 
     /// <summary>Reports each key of <paramref name="node"/> not in <paramref name="known"/>, with the closest known key.</summary>
     public static void CheckUnknown(ConfigNode node, IReadOnlyCollection<string> known)

@@ -61,6 +61,7 @@ public static class ConfigLoader
         var geo = GeoReader.Read(root?.Child("geo"), root?.Child("trusted_proxies"), baseDirectory);
         var log = ObservabilityReader.ReadLog(root?.Child("log"));
         var events = ObservabilityReader.ReadEvents(root?.Child("events"));
+        var metrics = ObservabilityReader.ReadMetrics(root?.Child("metrics"));
 
         var services = new List<ServiceDefinition>();
         if (root is { } top && (top.Child("hostname") is not null || top.Child("backends") is not null || top.Child("pools") is not null))
@@ -93,6 +94,7 @@ public static class ConfigLoader
             ShutdownTimeout = shutdown ?? FlowBalanceOptions.DefaultShutdownTimeout,
             Log = log,
             Events = events,
+            Metrics = metrics,
         };
     }
 

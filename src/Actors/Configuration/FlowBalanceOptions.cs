@@ -26,6 +26,9 @@ public sealed record FlowBalanceOptions(
     /// <summary><c>log { level, format }</c>.</summary>
     public LogOptions Log { get; init; } = LogOptions.Default;
 
+    /// <summary><c>metrics { allow, otlp_endpoint }</c>.</summary>
+    public MetricsOptions Metrics { get; init; } = MetricsOptions.Default;
+
     /// <summary><c>events { history_size }</c>.</summary>
     public EventOptions Events { get; init; } = EventOptions.Default;
 

@@ -34,7 +34,7 @@ internal static class GeoReader
         return File.Exists(path) ? path : node.Fail<string>($"no MaxMind database at {path} (a GeoIP2/GeoLite2 Country .mmdb file)");
     }
 
-    private static ImmutableArray<IPNetwork> ReadNetworks(ConfigNode node)
+    public static ImmutableArray<IPNetwork> ReadNetworks(ConfigNode node)
     {
         if (!node.IsArray) return node.FailStruct<ImmutableArray<IPNetwork>>("expected a list of addresses or CIDR ranges such as [\"10.0.0.0/8\"]") ?? [];
         var networks = ImmutableArray.CreateBuilder<IPNetwork>();

@@ -13,6 +13,22 @@ internal static class ObservabilityReader
             node.Child("format")?.OneOf(LogOptions.Formats) ?? LogOptions.Default.Format);
     }
 
+    public static MetricsOptions ReadMetrics(ConfigNode? section)
+    {
+        if (section is not { } node) return MetricsOptions.Default;
+        if (!node.IsObject) return node.Fail<MetricsOptions>("expected an object { allow = [\"10.0.0.0/8\"], otlp_endpoint = \"http://collector:4317\" }") ?? MetricsOptions.Default;
+        ConfigKeys.CheckUnknown(node, ConfigKeys.Metrics);
+        var allow = node.Child("allow") is { } list ? GeoReader.ReadNetworks(list) : [];
+        Uri? otlp = null;
+        if (node.Child("otlp_endpoint") is { } endpoint && endpoint.String() is { } text)
+        {
+            otlp = Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? uri
+                : endpoint.Fail<Uri>($"must be an http:// or https:// URL such as \"http://127.0.0.1:4317\", found '{text}'");
+        }
+        return new MetricsOptions(allow, otlp);
+    }
+
     public static EventOptions ReadEvents(ConfigNode? section)
     {
         if (section is not { } node) return EventOptions.Default;

@@ -3,12 +3,16 @@ using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Events;
 using FlowBalance.Host.Observability;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Metrics;
 
 namespace FlowBalance.Host.Hosting;
 
-/// <summary>The observation layer: one-line console logs, the event hub and its history.</summary>
+/// <summary>The observation layer: one-line console logs, the event hub and its history, metrics and their endpoint.</summary>
 public static class ObservabilityHosting
 {
+    /// <summary>The admin plane's prefix; nothing under it is ever forwarded to a backend.</summary>
+    public const string AdminPath = "/__lb_admin__";
+
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder, FlowBalanceOptions options)
     {
         var level = Level(options.Log.Level);
@@ -19,6 +23,23 @@ public static class ObservabilityHosting
         builder.Services.AddSingleton<ConsoleFormatter>(new JsonLineFormatter());
         builder.Services.AddSingleton(new EventHistory(options.Events.HistorySize));
         builder.Services.AddSingleton<EventLogLines>();
+        builder.Services.AddSingleton<EventMetrics>();
+        builder.Services.AddSingleton<ProxyMetrics>();
+        builder.Services.AddSingleton<StateMetrics>();
+
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(ProxyMetrics.MeterName)
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddView(instrument => instrument.Meter.Name == ProxyMetrics.MeterName && instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal)
+                    ? new ExplicitBucketHistogramConfiguration { Boundaries = ProxyMetrics.Buckets }
+                    : null)
+                .AddPrometheusExporter();
+            // Runtime gauges named "*.count" come out as "*_count", which Prometheus reserves for histograms (promtool flags them).
+            foreach (var (name, rename) in RuntimeRenames) metrics.AddView(name, new MetricStreamConfiguration { Name = rename });
+            if (options.Metrics.OtlpEndpoint is { } endpoint) metrics.AddOtlpExporter(otlp => otlp.Endpoint = endpoint);
+        });
         return builder;
     }
 
@@ -26,10 +47,47 @@ public static class ObservabilityHosting
     public static AkkaConfigurationBuilder AddEventHub(this AkkaConfigurationBuilder akka, IServiceProvider services) =>
         akka.WithActors((system, _) =>
         {
-            var hub = system.ActorOf(EventHubActor.Props(services.GetRequiredService<EventHistory>(), services.GetRequiredService<EventLogLines>()), "events");
+            var hub = system.ActorOf(EventHubActor.Props(
+                services.GetRequiredService<EventHistory>(), services.GetRequiredService<EventLogLines>(), services.GetRequiredService<EventMetrics>()), "events");
             // Subscribed here, synchronously: the config actor created next publishes at once.
             system.EventStream.Subscribe(hub, typeof(FlowEvent));
         });
+
+    /// <summary>
+    /// <c>/__lb_admin__</c>: one prefix check on the proxy path. Metrics at <c>/__lb_admin__/metrics</c>
+    /// (loopback and <c>metrics.allow</c> only); any other path under it is 404, never forwarded.
+    /// </summary>
+    public static WebApplication UseObservability(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<FlowBalanceOptions>();
+        app.Services.GetRequiredService<StateMetrics>(); // its observable instruments exist from now on
+        app.Map(AdminPath, admin =>
+        {
+            admin.Use((context, next) =>
+            {
+                if (MetricsAccess.Allowed(context.Connection.RemoteIpAddress, options.Metrics)) return next(context);
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return context.Response.WriteAsync("the admin endpoints answer loopback clients and metrics.allow only\n");
+            });
+            admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
+            admin.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return context.Response.WriteAsync($"no admin endpoint {AdminPath}{context.Request.Path}\n");
+            });
+        });
+        return app;
+    }
+
+    /// <summary>The .NET runtime and process gauges whose OpenTelemetry names end in ".count".</summary>
+    public static readonly (string Name, string Rename)[] RuntimeRenames =
+    [
+        ("dotnet.assembly.count", "dotnet.assemblies.loaded"),
+        ("dotnet.process.cpu.count", "dotnet.process.cpus"),
+        ("dotnet.timer.count", "dotnet.timers"),
+        ("process.thread.count", "process.threads"),
+        ("process.unix.file_descriptor.count", "process.unix.file_descriptors"),
+    ];
 
     public static LogLevel Level(string name) => name switch
     {

@@ -10,14 +10,16 @@ namespace FlowBalance.Host.Observability;
 /// </summary>
 public sealed class EventHubActor : ReceiveActor
 {
-    public EventHubActor(EventHistory history, EventLogLines lines)
+    public EventHubActor(EventHistory history, EventLogLines lines, EventMetrics metrics)
     {
         Receive<FlowEvent>(change =>
         {
             history.Add(change);
             lines.Write(change);
+            metrics.Count(change);
         });
     }
 
-    public static Props Props(EventHistory history, EventLogLines lines) => Akka.Actor.Props.Create(() => new EventHubActor(history, lines));
+    public static Props Props(EventHistory history, EventLogLines lines, EventMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new EventHubActor(history, lines, metrics));
 }

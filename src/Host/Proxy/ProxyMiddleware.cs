@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlowBalance.Actors.State;
+using FlowBalance.Host.Observability;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Host.Steering;
 using FlowBalance.Plugins.Abstractions;
@@ -15,7 +16,8 @@ namespace FlowBalance.Host.Proxy;
 /// Plugins (if any apply to the service) run around it. Never asks an actor.
 /// </summary>
 public sealed partial class ProxyMiddleware(
-    IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, RouteKeys keys, ForwarderClients clients, FailureLines lines, ILogger<ProxyMiddleware> log)
+    IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, RouteKeys keys, ForwarderClients clients, FailureLines lines,
+    ProxyMetrics metrics, ILogger<ProxyMiddleware> log)
 {
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
@@ -44,7 +46,7 @@ public sealed partial class ProxyMiddleware(
     private async Task ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain)
     {
         var withPlugins = chain.Length > 0;
-        var started = withPlugins ? Stopwatch.GetTimestamp() : 0;
+        var started = Stopwatch.GetTimestamp();
         if (withPlugins && await PluginHooks.RequestAsync(context, chain, service.Definition.Name))
         {
             Completed(context, chain, service, null, started);
@@ -60,6 +62,7 @@ public sealed partial class ProxyMiddleware(
             {
                 await Busy(context, service, busy);
                 if (withPlugins) Completed(context, chain, service, null, started);
+                metrics.Request(service.Definition.Name, context.Response.StatusCode, started);
                 return;
             }
         }
@@ -67,6 +70,7 @@ public sealed partial class ProxyMiddleware(
         {
             await AllBackendsDown(context, service);
             if (withPlugins) Completed(context, chain, service, null, started);
+            metrics.Request(service.Definition.Name, context.Response.StatusCode, started);
             return;
         }
 
@@ -104,6 +108,7 @@ public sealed partial class ProxyMiddleware(
                 {
                     var status = state.HeldStatus != 0 ? state.HeldStatus : context.Response.StatusCode;
                     backend.Finish(state.Admission, kind, status, Stopwatch.GetElapsedTime(attemptStarted).Ticks);
+                    metrics.Attempt(service.Definition.Name, backend.Definition.Id, status, kind, state.Attempts > 1, attemptStarted);
                 }
                 state.LastError = error;
                 if (kind is OutcomeKind.BadResponse or OutcomeKind.Timeout) state.BackendAnswered = true;
@@ -137,9 +142,11 @@ public sealed partial class ProxyMiddleware(
                 LogRetry(log, context.Request.Method, context.Request.Path.Value, backend.Definition.Url, next.Definition.Url, reason);
                 ResetForRetry(context);
                 next.Counters.RetryStarted();
+                metrics.Retry(service.Definition.Name, RetryReason(kind, state.HeldStatus));
                 backend = next;
             }
             if (withPlugins) Completed(context, chain, service, state, started);
+            metrics.Request(service.Definition.Name, context.Response.StatusCode, started);
         }
         finally
         {
@@ -200,6 +207,10 @@ public sealed partial class ProxyMiddleware(
         var outcome = new RequestOutcome(service.Definition.Name, backend, context.Response.StatusCode, state?.Attempts ?? 0, Stopwatch.GetElapsedTime(started), error);
         PluginHooks.Completed(context, chain, outcome);
     }
+
+    /// <summary>The retry's reason as a bounded metric label.</summary>
+    private static string RetryReason(OutcomeKind kind, int heldStatus) =>
+        heldStatus != 0 ? "status" : kind == OutcomeKind.ConnectionError ? "connection_error" : "reset";
 
     /// <summary>Why this attempt should be re-sent elsewhere, or null when its result stands.</summary>
     private static string? NextRetry(HttpContext context, ForwardState state, ForwarderError error, OutcomeKind kind, bool neverReached)

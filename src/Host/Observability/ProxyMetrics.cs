@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using FlowBalance.Actors.State;
+
+namespace FlowBalance.Host.Observability;
+
+/// <summary>
+/// What the request path records: one duration per attempt (per backend) and one per request (per
+/// service), plus retries. A <see cref="TagList"/> of constant or already-existing strings: no
+/// allocation; with no listener (metrics off) an instrument is disabled and nothing is recorded.
+/// </summary>
+public sealed class ProxyMetrics : IDisposable
+{
+    public const string MeterName = "FlowBalance";
+
+    /// <summary>Histogram buckets in seconds, 1 ms to 10 s.</summary>
+    public static readonly double[] Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private static readonly string[] Codes = [.. Enumerable.Range(0, 600).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Histogram<double> _attempts;
+    private readonly Histogram<double> _requests;
+    private readonly Counter<long> _retries;
+
+    public ProxyMetrics()
+    {
+        _attempts = _meter.CreateHistogram<double>("flowbalance.backend.request.duration", "s",
+            "Duration of each attempt sent to a backend (labels: service, backend, code, error, attempt = first | retry)");
+        _requests = _meter.CreateHistogram<double>("flowbalance.request.duration", "s",
+            "Duration of each client request at the edge, retries included (labels: service, code)");
+        _retries = _meter.CreateCounter<long>("flowbalance.retries", null, "Attempts re-sent to another backend (labels: service, reason)");
+    }
+
+    public void Attempt(string service, string backend, int status, OutcomeKind kind, bool retry, long startedTimestamp)
+    {
+        if (!_attempts.Enabled) return;
+        var tags = new TagList
+        {
+            { "service", service }, { "backend", backend }, { "code", Code(status) }, { "error", Error(kind) }, { "attempt", retry ? "retry" : "first" },
+        };
+        _attempts.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, tags);
+    }
+
+    public void Request(string service, int status, long startedTimestamp)
+    {
+        if (!_requests.Enabled) return;
+        _requests.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new TagList { { "service", service }, { "code", Code(status) } });
+    }
+
+    /// <summary>A retry; <paramref name="reason"/> is one of a few constants (connection_error, status, reset).</summary>
+    public void Retry(string service, string reason) => _retries.Add(1, new TagList { { "service", service }, { "reason", reason } });
+
+    public bool Enabled => _attempts.Enabled;
+
+    private static string Code(int status) => (uint)status < Codes.Length ? Codes[status] : "other";
+
+    public static string Error(OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.Response => "none",
+        OutcomeKind.ConnectionError => "connection",
+        OutcomeKind.BadResponse => "bad_response",
+        OutcomeKind.Timeout => "timeout",
+        OutcomeKind.ClientAborted => "client_aborted",
+        _ => "other",
+    };
+
+    public void Dispose() => _meter.Dispose();
+}
