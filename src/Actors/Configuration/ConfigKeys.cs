@@ -39,7 +39,7 @@ internal static class ConfigKeys
 
     public static readonly string[] Events = ["history_size"];
 
-    public static readonly string[] Metrics = ["allow", "otlp_endpoint"];
+    public static readonly string[] Metrics = ["enabled", "allow", "otlp_endpoint"];
 
     /// <summary>Reports each key of <paramref name="node"/> not in <paramref name="known"/>, with the closest known key.</summary>
     public static void CheckUnknown(ConfigNode node, IReadOnlyCollection<string> known)

@@ -26,7 +26,7 @@ internal static class ObservabilityReader
                 ? uri
                 : endpoint.Fail<Uri>($"must be an http:// or https:// URL such as \"http://127.0.0.1:4317\", found '{text}'");
         }
-        return new MetricsOptions(allow, otlp);
+        return new MetricsOptions(allow, otlp, node.Child("enabled")?.Bool() ?? true);
     }
 
     public static EventOptions ReadEvents(ConfigNode? section)

@@ -27,6 +27,7 @@ public static class ObservabilityHosting
         builder.Services.AddSingleton<ProxyMetrics>();
         builder.Services.AddSingleton<StateMetrics>();
 
+        if (!options.Metrics.Enabled) return builder; // instruments without a listener record nothing
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(ProxyMetrics.MeterName)
@@ -69,7 +70,7 @@ public static class ObservabilityHosting
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return context.Response.WriteAsync("the admin endpoints answer loopback clients and metrics.allow only\n");
             });
-            admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
+            if (options.Metrics.Enabled) admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
             admin.Run(context =>
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
