@@ -22,7 +22,7 @@ for path in ("/small", "/16k"):
     print("| target | req/s (median, spread) | × bare YARP | × HAProxy | p50 ms | p99 ms | CPU µs/req | RSS idle / after / peak MB | alloc B/req | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     median = {t: statistics.median(r[0] for r in runs) for (p, t), runs in rows.items() if p == path}
-    for target in ("flowbalance", "flowbalance-defaultgc", "flowbalance-base", "flowbalance+limits", "flowbalance+plugin", "yarp", "yarp-gen0", "haproxy", "nginx", "direct"):
+    for target in ("flowbalance", "flowbalance-noobs", "flowbalance-defaultgc", "flowbalance-base", "flowbalance+limits", "flowbalance+plugin", "yarp", "yarp-gen0", "haproxy", "nginx", "direct"):
         runs = rows.get((path, target))
         if not runs:
             continue

@@ -5,7 +5,8 @@
 #   bench/run.sh --failover      kill one backend mid-run under each proxy and count client errors
 #   bench/run.sh --scale         100 services x 10 backends: startup time, idle memory, health-check CPU
 #   options: --rounds N (5) --duration SECONDS (6) --connections N (64)
-#            --targets a,b,...  (table mode; default: flowbalance,flowbalance+plugin,yarp,haproxy,nginx,direct)
+#            --targets a,b,...  (table mode; default: flowbalance,flowbalance+plugin,yarp,haproxy,nginx,direct;
+#                         also flowbalance-noobs (metrics off), flowbalance+limits, flowbalance-defaultgc, yarp-gen0)
 #            --base DLL   adds the target flowbalance-base: another build of FlowBalance.Host.dll (e.g. the
 #                         previous commit's) on the same config, for an interleaved A/B in one run
 #
@@ -31,7 +32,7 @@ done
 
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
-declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206 [flowbalance-defaultgc]=9207 [yarp-gen0]=9208)
+declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206 [flowbalance-defaultgc]=9207 [yarp-gen0]=9208 [flowbalance-noobs]=9209)
 for t in "${TARGETS[@]}"; do
   [ -n "${PORT[$t]:-}" ] || { echo "unknown target '$t' (targets: ${!PORT[*]})" >&2; exit 2; }
 done
@@ -116,6 +117,9 @@ CONF
   # The same with max_connections on (never reached at 64 connections): what counting places costs.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-limits.conf"
   echo 'flowbalance { max_connections = 10000, max_queue = 100 }' >> "$WORK/flowbalance-limits.conf"
+  # Observability off (metrics not recorded or exported): what the defaults cost per request.
+  cp "$WORK/flowbalance.conf" "$WORK/flowbalance-noobs.conf"
+  echo 'flowbalance { metrics { enabled = false } }' >> "$WORK/flowbalance-noobs.conf"
   cat > "$WORK/haproxy.cfg" <<CONF
 global
   nbthread 1
@@ -168,6 +172,10 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
     flowbalance)
       env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance.conf" \
         --listen "http://127.0.0.1:${PORT[flowbalance]}" > "$WORK/flowbalance.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    flowbalance-noobs)
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-noobs.conf" \
+        --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-noobs.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance+limits)
       env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-limits.conf" \

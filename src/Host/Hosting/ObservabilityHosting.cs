@@ -24,6 +24,7 @@ public static class ObservabilityHosting
         builder.Services.AddSingleton(new EventHistory(options.Events.HistorySize));
         builder.Services.AddSingleton<EventLogLines>();
         builder.Services.AddSingleton<EventMetrics>();
+        builder.Services.AddSingleton<LiveFeed<FlowEvent>>();
         builder.Services.AddSingleton<ProxyMetrics>();
         builder.Services.AddSingleton<StateMetrics>();
 
@@ -49,18 +50,22 @@ public static class ObservabilityHosting
         akka.WithActors((system, _) =>
         {
             var hub = system.ActorOf(EventHubActor.Props(
-                services.GetRequiredService<EventHistory>(), services.GetRequiredService<EventLogLines>(), services.GetRequiredService<EventMetrics>()), "events");
+                services.GetRequiredService<EventHistory>(), services.GetRequiredService<EventLogLines>(), services.GetRequiredService<EventMetrics>(),
+                services.GetRequiredService<LiveFeed<FlowEvent>>()), "events");
             // Subscribed here, synchronously: the config actor created next publishes at once.
             system.EventStream.Subscribe(hub, typeof(FlowEvent));
         });
 
     /// <summary>
-    /// <c>/__lb_admin__</c>: one prefix check on the proxy path. Metrics at <c>/__lb_admin__/metrics</c>
-    /// (loopback and <c>metrics.allow</c> only); any other path under it is 404, never forwarded.
+    /// <c>/__lb_admin__</c>: one prefix check on the proxy path. Metrics at <c>/__lb_admin__/metrics</c>,
+    /// events at <c>/__lb_admin__/api/v1/events</c> (loopback and <c>metrics.allow</c> only); any other
+    /// path under it is 404, never forwarded.
     /// </summary>
     public static WebApplication UseObservability(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<FlowBalanceOptions>();
+        var history = app.Services.GetRequiredService<EventHistory>();
+        var events = app.Services.GetRequiredService<LiveFeed<FlowEvent>>();
         app.Services.GetRequiredService<StateMetrics>(); // its observable instruments exist from now on
         app.Map(AdminPath, admin =>
         {
@@ -71,6 +76,9 @@ public static class ObservabilityHosting
                 return context.Response.WriteAsync("the admin endpoints answer loopback clients and metrics.allow only\n");
             });
             if (options.Metrics.Enabled) admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
+            admin.Map("/api/v1/events", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
+                ? EventsEndpoint.Handle(context, history, events)
+                : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
             admin.Run(context =>
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;

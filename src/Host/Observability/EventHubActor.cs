@@ -10,16 +10,17 @@ namespace FlowBalance.Host.Observability;
 /// </summary>
 public sealed class EventHubActor : ReceiveActor
 {
-    public EventHubActor(EventHistory history, EventLogLines lines, EventMetrics metrics)
+    public EventHubActor(EventHistory history, EventLogLines lines, EventMetrics metrics, LiveFeed<FlowEvent> live)
     {
         Receive<FlowEvent>(change =>
         {
             history.Add(change);
             lines.Write(change);
             metrics.Count(change);
+            live.Publish(change);
         });
     }
 
-    public static Props Props(EventHistory history, EventLogLines lines, EventMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new EventHubActor(history, lines, metrics));
+    public static Props Props(EventHistory history, EventLogLines lines, EventMetrics metrics, LiveFeed<FlowEvent> live) =>
+        Akka.Actor.Props.Create(() => new EventHubActor(history, lines, metrics, live));
 }

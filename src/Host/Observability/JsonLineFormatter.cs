@@ -23,7 +23,7 @@ public sealed class JsonLineFormatter() : ConsoleFormatter(Name)
         using (var json = new Utf8JsonWriter(buffer, Options))
         {
             json.WriteStartObject();
-            json.WriteString("time", ((logEntry.State as FlowEvent)?.Time ?? DateTimeOffset.UtcNow).UtcDateTime);
+            json.WriteString("time", EventJson.Time((logEntry.State as FlowEvent)?.Time ?? DateTimeOffset.UtcNow));
             json.WriteString("level", LogLine.Level(logEntry.LogLevel).ToLowerInvariant());
             var akkaSource = LogLine.AkkaSource(logEntry);
             json.WriteString("category", akkaSource is null ? logEntry.Category : "akka");
@@ -31,7 +31,7 @@ public sealed class JsonLineFormatter() : ConsoleFormatter(Name)
             switch (logEntry.State)
             {
                 case FlowEvent change:
-                    WriteEvent(json, change);
+                    EventJson.WriteFields(json, change);
                     break;
                 case IEnumerable<KeyValuePair<string, object?>> values:
                     foreach (var (key, value) in values)
@@ -47,18 +47,5 @@ public sealed class JsonLineFormatter() : ConsoleFormatter(Name)
         }
         textWriter.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         textWriter.Write('\n');
-    }
-
-    /// <summary>The event contract's fields (null ones left out).</summary>
-    public static void WriteEvent(Utf8JsonWriter json, FlowEvent change)
-    {
-        json.WriteString("type", change.Type);
-        json.WriteString("node", change.Node);
-        if (change.Service is { } service) json.WriteString("service", service);
-        if (change.Backend is { } backend) json.WriteString("backend", backend);
-        if (change.Url is { } url) json.WriteString("url", url);
-        if (change.From is { } from) json.WriteString("from", from);
-        if (change.To is { } to) json.WriteString("to", to);
-        json.WriteString("reason", change.Reason);
     }
 }

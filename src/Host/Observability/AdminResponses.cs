@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace FlowBalance.Host.Observability;
+
+/// <summary>How the admin endpoints answer: JSON items, problem+json for a bad request, server-sent events.</summary>
+public static class AdminResponses
+{
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    /// <summary>JSON for machines and people: quotes and apostrophes stay readable (the body is never HTML).</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static bool WantsEventStream(HttpContext context) =>
+        context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>400 application/problem+json naming the parameter.</summary>
+    public static Task Problem(HttpContext context, string detail, int status = StatusCodes.Status400BadRequest)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["type"] = "about:blank",
+            ["title"] = status == 400 ? "Bad Request" : "Error",
+            ["status"] = status,
+            ["detail"] = detail,
+        }, Readable));
+    }
+
+    /// <summary><c>{"items": [...]}</c>, each item written by <paramref name="write"/>.</summary>
+    public static async Task Items<T>(HttpContext context, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteStartArray("items");
+        foreach (var item in items) write(json, item);
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>A live stream: one <c>data:</c> line per item that <paramref name="match"/>es, a comment every 15 s, until the client leaves.</summary>
+    public static async Task Stream<T>(HttpContext context, LiveFeed<T> feed, Func<T, bool> match, Func<T, byte[]> serialize)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        using var subscription = feed.Subscribe();
+        var body = context.Response.Body;
+        await body.WriteAsync(": connected\n\n"u8.ToArray(), context.RequestAborted);
+        await body.FlushAsync(context.RequestAborted);
+        try
+        {
+            while (!context.RequestAborted.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                wait.CancelAfter(KeepAlive);
+                bool more;
+                try
+                {
+                    more = await subscription.Reader.WaitToReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await body.WriteAsync(": keep-alive\n\n"u8.ToArray(), context.RequestAborted);
+                    await body.FlushAsync(context.RequestAborted);
+                    continue;
+                }
+                if (!more) break;
+                while (subscription.Reader.TryRead(out var item))
+                {
+                    if (!match(item)) continue;
+                    await body.WriteAsync("data: "u8.ToArray(), context.RequestAborted);
+                    await body.WriteAsync(serialize(item), context.RequestAborted);
+                    await body.WriteAsync("\n\n"u8.ToArray(), context.RequestAborted);
+                }
+                await body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the client left
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text.Json;
+using FlowBalance.Actors.Events;
+
+namespace FlowBalance.Host.Observability;
+
+/// <summary>An event as JSON: the contract's fields, the same in the log, the events API and webhooks.</summary>
+public static class EventJson
+{
+    /// <summary>RFC 3339, UTC, milliseconds: 2026-12-01T07:36:29.949Z.</summary>
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>The contract's fields inside an object the caller opened (absent ones left out: the log line).</summary>
+    public static void WriteFields(Utf8JsonWriter json, FlowEvent change, bool withNulls = false)
+    {
+        json.WriteString("type", change.Type);
+        json.WriteString("node", change.Node);
+        Optional(json, "service", change.Service, withNulls);
+        Optional(json, "backend", change.Backend, withNulls);
+        Optional(json, "url", change.Url, withNulls);
+        Optional(json, "from", change.From, withNulls);
+        Optional(json, "to", change.To, withNulls);
+        json.WriteString("reason", change.Reason);
+    }
+
+    /// <summary>One whole event object: time, the fields (nulls written), severity and the log line's text.</summary>
+    public static void Write(Utf8JsonWriter json, FlowEvent change)
+    {
+        json.WriteStartObject();
+        json.WriteString("time", Time(change.Time));
+        WriteFields(json, change, withNulls: true);
+        json.WriteString("severity", change.Severity.ToString().ToLowerInvariant());
+        json.WriteString("message", change.Describe());
+        json.WriteEndObject();
+    }
+
+    public static byte[] Serialize(FlowEvent change)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer)) Write(json, change);
+        return buffer.ToArray();
+    }
+
+    private static void Optional(Utf8JsonWriter json, string name, string? value, bool withNulls)
+    {
+        if (value is not null) json.WriteString(name, value);
+        else if (withNulls) json.WriteNull(name);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using FlowBalance.Host.Tests.Support;
+
+namespace FlowBalance.Host.Tests.Observability;
+
+/// <summary>The recent events as JSON with filters, and as a live stream (server-sent events).</summary>
+public sealed class EventsApiTests
+{
+    private const string Events = "/__lb_admin__/api/v1/events";
+
+    [Fact]
+    public async Task Recent_events_come_newest_first_filtered_and_a_bad_filter_is_a_400_problem()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance { backends = ["{{a.Url}}"], activeHealthChecks { interval = 1, consecutive_up = 1 } }
+            """);
+        using var client = balancer.CreateClient();
+        await Eventually.True(() => balancer.Output.Contains("healthy: /health answered 200"), "the backend is probed");
+
+        var all = await Items(client, Events);
+        Assert.Equal(["backend.up", "health_path.discovered", "config.applied"], all.Select(e => e.GetProperty("type").GetString()!).ToArray());
+        var times = all.Select(e => DateTimeOffset.Parse(e.GetProperty("time").GetString()!)).ToArray();
+        Assert.Equal(times.OrderDescending(), times);
+        var up = all[0];
+        Assert.Equal(("default", $"127.0.0.1-{a.Port}", $"{a.Url}/", "unknown", "healthy"),
+            (up.GetProperty("service").GetString(), up.GetProperty("backend").GetString(), up.GetProperty("url").GetString(),
+             up.GetProperty("from").GetString(), up.GetProperty("to").GetString()));
+        Assert.Equal(JsonValueKind.Null, all[2].GetProperty("backend").ValueKind); // config.applied is about no backend
+        Assert.EndsWith("Z", up.GetProperty("time").GetString());
+
+        Assert.Equal(["config.applied"], (await Items(client, $"{Events}?type=config.applied")).Select(e => e.GetProperty("type").GetString()!).ToArray());
+        Assert.Equal(2, (await Items(client, $"{Events}?type=backend.up,health_path.discovered")).Count);
+        Assert.Single(await Items(client, $"{Events}?limit=1"));
+        Assert.Empty(await Items(client, $"{Events}?since=2999-01-01T00:00:00Z"));
+        Assert.Empty(await Items(client, $"{Events}?service=other"));
+
+        var bad = await client.GetAsync($"{Events}?type=backend.sideways");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("unknown event type 'backend.sideways'", await bad.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{Events}?limit=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{Events}?since=yesterday")).StatusCode);
+        Assert.Equal("a", await client.GetStringAsync("/")); // still serving
+    }
+
+    [Fact]
+    public async Task The_live_stream_delivers_matching_events_as_they_happen()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var b = await TestBackend.StartAsync("b");
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance { backends = ["{{a.Url}}", "{{b.Url}}"], activeHealthChecks { interval = 1, consecutive_up = 1, consecutive_down = 1 } }
+            """);
+        using var client = balancer.CreateClient();
+        await Eventually.True(() => balancer.Output.Contains($"{b.Url}/ healthy:"), "b is probed");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Events}?type=backend.down");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal(": connected", await reader.ReadLineAsync());
+
+        await b.KillAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        string? line;
+        do line = await reader.ReadLineAsync(deadline.Token);
+        while (line is not null && !line.StartsWith("data: "));
+        Assert.NotNull(line);
+        var down = JsonDocument.Parse(line["data: ".Length..]).RootElement;
+        Assert.Equal(("backend.down", $"{b.Url}/", "healthy", "unhealthy"),
+            (down.GetProperty("type").GetString(), down.GetProperty("url").GetString(), down.GetProperty("from").GetString(), down.GetProperty("to").GetString()));
+    }
+
+    private static async Task<List<JsonElement>> Items(HttpClient client, string path)
+    {
+        using var document = JsonDocument.Parse(await client.GetStringAsync(path));
+        return [.. document.RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
+    }
+}
