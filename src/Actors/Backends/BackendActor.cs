@@ -44,6 +44,10 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private readonly ErrorRateWindow _errorRate;
     private readonly ProbeStreak _probes;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly RecentWindow _recent = new();
+    private readonly long[] _latency = new long[LatencyBuckets.Count];
+    private readonly long[] _latencyBefore = new long[LatencyBuckets.Count];
+    private string? _lastError;
     private ProbeTarget _probeTarget;
     private bool _probing;
 
@@ -54,6 +58,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         _settings = settings;
         _prober = prober;
         _sampleInterval = sampleInterval;
+        slot.Counters.CopyLatency(_latencyBefore); // a restarted actor counts from here
         _errorRate = new ErrorRateWindow((int)Math.Ceiling(settings.CircuitBreaker.ErrorRateWindow / sampleInterval));
         _probes = new ProbeStreak(settings.ActiveHealthChecks.ConsecutiveUp, settings.ActiveHealthChecks.ConsecutiveDown);
         _probeTarget = slot.Current.HealthPath is { } known ? ProbeTarget.ForPath(known)
@@ -93,6 +98,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         Common();
         Receive<RequestFailed>(failed =>
         {
+            Note(failed);
             if (failed.Streak >= Breaker.FailureThreshold) OpenBreaker($"{failed.Streak} consecutive failures (last: {Describe(failed)})");
         });
         Receive<RequestSucceeded>(_ => { });
@@ -101,7 +107,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private void Open()
     {
         Common();
-        Receive<RequestFailed>(_ => { });
+        Receive<RequestFailed>(Note);
         Receive<RequestSucceeded>(_ => CloseBreaker("a request succeeded")); // a last-resort request got through
         Receive<HalfOpenDue>(_ =>
         {
@@ -115,7 +121,11 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private void HalfOpen()
     {
         Common();
-        Receive<RequestFailed>(failed => OpenBreaker($"trial request failed ({Describe(failed)})"));
+        Receive<RequestFailed>(failed =>
+        {
+            Note(failed);
+            OpenBreaker($"trial request failed ({Describe(failed)})");
+        });
         Receive<RequestSucceeded>(_ => CloseBreaker("trial request succeeded"));
     }
 
@@ -261,7 +271,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private void Transition(Func<BackendSnapshot, BackendSnapshot> change, FlowEvent announcement)
     {
         var before = _slot.Current;
-        var after = change(before) with { UpdatedAt = DateTimeOffset.UtcNow };
+        var now = DateTimeOffset.UtcNow;
+        var after = change(before) with { UpdatedAt = now, ChangedAt = now };
         _slot.Publish(after);
         Announce(announcement);
         if (before.Routable == after.Routable) return;
@@ -281,6 +292,12 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
             OpenBreaker($"error rate {rate:0.#}% over the last {Breaker.ErrorRateWindow.TotalSeconds:0.#} s");
             current = _slot.Current;
         }
+        _slot.Counters.CopyLatency(_latency);
+        Span<long> delta = stackalloc long[LatencyBuckets.Count];
+        for (var i = 0; i < delta.Length; i++) delta[i] = _latency[i] - _latencyBefore[i];
+        _latency.CopyTo(_latencyBefore, 0);
+        _recent.Add(now.Requests - previous.Requests, now.Failures - previous.Failures, delta);
+        var recent = _recent.Stats(_sampleInterval);
         var samples = now.LatencySamples - previous.LatencySamples;
         var ewma = current.LatencyEwmaMs;
         if (samples > 0)
@@ -288,11 +305,14 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
             var averageMs = TimeSpan.FromTicks((now.LatencyTicks - previous.LatencyTicks) / samples).TotalMilliseconds;
             ewma = ewma == 0 ? averageMs : ewma + LatencyAlpha * (averageMs - ewma);
         }
-        if (now == previous && ewma == current.LatencyEwmaMs) return current;
-        var next = current with { Totals = now, LatencyEwmaMs = ewma, UpdatedAt = DateTimeOffset.UtcNow };
+        if (now == previous && ewma == current.LatencyEwmaMs && recent == current.Recent && _lastError == current.LastError) return current;
+        var next = current with { Totals = now, LatencyEwmaMs = ewma, Recent = recent, LastError = _lastError, UpdatedAt = DateTimeOffset.UtcNow };
         _slot.Publish(next);
         return next;
     }
+
+    /// <summary>The status API's last_error: published with the next sample.</summary>
+    private void Note(RequestFailed failed) => _lastError = $"{Describe(failed)} at {DateTimeOffset.UtcNow:yyyy-MM-dd'T'HH:mm:ss'Z'}";
 
     private void Announce(FlowEvent announcement) =>
         FlowEvents.Publish(Context.System, announcement with { Service = _service, Backend = _slot.Definition.Id, Url = _slot.Definition.Url.ToString() });

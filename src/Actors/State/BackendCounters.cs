@@ -18,6 +18,7 @@ public sealed class BackendCounters
     private long _retries;
     private long _latencyTicks;
     private long _latencySamples;
+    private readonly long[] _latencyBuckets = new long[LatencyBuckets.Count];
 
     public long InFlight => Volatile.Read(ref _inFlight);
 
@@ -40,6 +41,7 @@ public sealed class BackendCounters
                 Interlocked.Increment(ref StatusBucket(status));
                 Interlocked.Add(ref _latencyTicks, elapsedTicks);
                 Interlocked.Increment(ref _latencySamples);
+                Interlocked.Increment(ref _latencyBuckets[LatencyBuckets.Index(elapsedTicks)]);
                 break;
             case OutcomeKind.ConnectionError:
                 Interlocked.Increment(ref _connectionErrors);
@@ -55,6 +57,12 @@ public sealed class BackendCounters
         Volatile.Read(ref _status4xx), Volatile.Read(ref _status5xx), Volatile.Read(ref _connectionErrors),
         Volatile.Read(ref _timeouts), Volatile.Read(ref _failures), Volatile.Read(ref _retries),
         Volatile.Read(ref _latencyTicks), Volatile.Read(ref _latencySamples));
+
+    /// <summary>The latency histogram's counts so far (answered requests), into <paramref name="counts"/>.</summary>
+    public void CopyLatency(long[] counts)
+    {
+        for (var i = 0; i < counts.Length && i < _latencyBuckets.Length; i++) counts[i] = Volatile.Read(ref _latencyBuckets[i]);
+    }
 
     private ref long StatusBucket(int status)
     {

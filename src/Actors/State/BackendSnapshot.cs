@@ -19,6 +19,15 @@ public sealed record BackendSnapshot(
 {
     public bool Routable => Health != BackendHealth.Unhealthy && Breaker != BreakerState.Open;
 
+    /// <summary>The last minute: requests/s, error rate, p50/p99.</summary>
+    public RecentStats Recent { get; init; } = RecentStats.None;
+
+    /// <summary>The last failure the actor heard of ("connection error", "status 503"), with its time.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>When health or breaker state last changed (not every sample).</summary>
+    public DateTimeOffset? ChangedAt { get; init; }
+
     public static BackendSnapshot Initial(BackendDefinition definition) =>
         new(definition, BackendHealth.Unknown, BreakerState.Closed, 0, null, null, default, 0, DateTimeOffset.UtcNow);
 }

@@ -12,6 +12,10 @@ public sealed class EventMetrics : IDisposable
     private readonly Counter<long> _pluginFailures;
     private readonly Counter<long> _events;
     private long _lastReloadSuccess;
+    private long _revision;
+
+    /// <summary>How many configurations this node has applied (1 after startup): the status API's config revision.</summary>
+    public long Revision => Volatile.Read(ref _revision);
 
     public EventMetrics()
     {
@@ -31,6 +35,7 @@ public sealed class EventMetrics : IDisposable
             case ConfigChangeApplied applied:
                 _reloads.Add(1, new("result", "success"), new("source", Source(applied.Reason)));
                 Volatile.Write(ref _lastReloadSuccess, applied.Time.ToUnixTimeSeconds());
+                Interlocked.Increment(ref _revision);
                 break;
             case ConfigChangeRejected rejected:
                 _reloads.Add(1, new("result", "failure"), new("source", Source(rejected.Reason)));

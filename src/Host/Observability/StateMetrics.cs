@@ -27,6 +27,7 @@ public sealed class StateMetrics : IDisposable
         _meter.CreateObservableCounter("flowbalance.backend.failures", () => PerBackend(b => b.Counters.Sample().Failures), null, "Failed requests to the backend");
         _meter.CreateObservableGauge("flowbalance.backend.ejections", () => PerBackend(b => b.Current.Ejections), null, "Consecutive breaker ejections (doubles the open period)");
         _meter.CreateObservableGauge("flowbalance.service.routable_backends", RoutableSeries, null, "Backends in rotation (label: service)");
+        _meter.CreateObservableGauge("flowbalance.backend.health_score", ScoreSeries, null, "Health score 0-1: probes and breaker x passive errors x latency against the pool (README)");
     }
 
     private IEnumerable<(ServiceSlot Service, BackendSlot Backend)> Backends()
@@ -77,6 +78,17 @@ public sealed class StateMetrics : IDisposable
             {
                 yield return new Measurement<int>(state == current ? 1 : 0,
                     new("service", service.Definition.Name), new("backend", backend.Definition.Id), new("state", state));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ScoreSeries()
+    {
+        foreach (var service in _routes.Current.Services)
+        {
+            foreach (var (backend, _, score) in StatusEndpoint.Scores(service))
+            {
+                yield return new Measurement<double>(score, new("service", service.Definition.Name), new("backend", backend.Definition.Id));
             }
         }
     }
