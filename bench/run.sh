@@ -6,7 +6,7 @@
 #   bench/run.sh --scale         100 services x 10 backends: startup time, idle memory, health-check CPU
 #   options: --rounds N (5) --duration SECONDS (6) --connections N (64)
 #            --targets a,b,...  (table mode; default: flowbalance,flowbalance+plugin,yarp,haproxy,nginx,direct;
-#                         also flowbalance-noobs (metrics off), flowbalance+limits, flowbalance-defaultgc, yarp-gen0)
+#                         also flowbalance-noobs (metrics and request log off), flowbalance+limits, flowbalance-defaultgc, yarp-gen0)
 #            --base DLL   adds the target flowbalance-base: another build of FlowBalance.Host.dll (e.g. the
 #                         previous commit's) on the same config, for an interleaved A/B in one run
 #
@@ -117,9 +117,9 @@ CONF
   # The same with max_connections on (never reached at 64 connections): what counting places costs.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-limits.conf"
   echo 'flowbalance { max_connections = 10000, max_queue = 100 }' >> "$WORK/flowbalance-limits.conf"
-  # Observability off (metrics not recorded or exported): what the defaults cost per request.
+  # Observability off (no metrics, no request log): what the defaults cost per request.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-noobs.conf"
-  echo 'flowbalance { metrics { enabled = false } }' >> "$WORK/flowbalance-noobs.conf"
+  echo 'flowbalance { metrics { enabled = false }, request_log { enabled = false } }' >> "$WORK/flowbalance-noobs.conf"
   cat > "$WORK/haproxy.cfg" <<CONF
 global
   nbthread 1

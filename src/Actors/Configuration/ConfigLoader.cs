@@ -62,6 +62,7 @@ public static class ConfigLoader
         var log = ObservabilityReader.ReadLog(root?.Child("log"));
         var events = ObservabilityReader.ReadEvents(root?.Child("events"));
         var metrics = ObservabilityReader.ReadMetrics(root?.Child("metrics"));
+        var requestLog = ObservabilityReader.ReadRequestLog(root?.Child("request_log"));
 
         var services = new List<ServiceDefinition>();
         if (root is { } top && (top.Child("hostname") is not null || top.Child("backends") is not null || top.Child("pools") is not null))
@@ -95,6 +96,7 @@ public static class ConfigLoader
             Log = log,
             Events = events,
             Metrics = metrics,
+            RequestLog = requestLog,
         };
     }
 

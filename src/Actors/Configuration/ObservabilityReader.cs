@@ -29,6 +29,17 @@ internal static class ObservabilityReader
         return new MetricsOptions(allow, otlp, node.Child("enabled")?.Bool() ?? true);
     }
 
+    public static RequestLogOptions ReadRequestLog(ConfigNode? section)
+    {
+        if (section is not { } node) return RequestLogOptions.Default;
+        if (!node.IsObject) return node.Fail<RequestLogOptions>("expected an object { size = 10000, include_query = false }") ?? RequestLogOptions.Default;
+        ConfigKeys.CheckUnknown(node, ConfigKeys.RequestLog);
+        return new RequestLogOptions(
+            node.Child("size")?.Int(1, 1_000_000) ?? RequestLogOptions.Default.Size,
+            node.Child("include_query")?.Bool() ?? RequestLogOptions.Default.IncludeQuery,
+            node.Child("enabled")?.Bool() ?? true);
+    }
+
     public static EventOptions ReadEvents(ConfigNode? section)
     {
         if (section is not { } node) return EventOptions.Default;

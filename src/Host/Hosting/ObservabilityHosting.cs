@@ -26,6 +26,7 @@ public static class ObservabilityHosting
         builder.Services.AddSingleton<EventMetrics>();
         builder.Services.AddSingleton<LiveFeed<FlowEvent>>();
         builder.Services.AddSingleton(new ProxyMetrics());
+        builder.Services.AddSingleton(new RequestLog(options.RequestLog.Size, options.RequestLog.IncludeQuery, options.RequestLog.Enabled));
         builder.Services.AddSingleton<StateMetrics>();
 
         if (!options.Metrics.Enabled) return builder; // instruments without a listener record nothing
@@ -66,6 +67,7 @@ public static class ObservabilityHosting
         var options = app.Services.GetRequiredService<FlowBalanceOptions>();
         var history = app.Services.GetRequiredService<EventHistory>();
         var events = app.Services.GetRequiredService<LiveFeed<FlowEvent>>();
+        var requests = app.Services.GetRequiredService<RequestLog>();
         var status = new StatusEndpoint(app.Services.GetRequiredService<FlowBalance.Actors.State.RoutingTableStore>(),
             app.Services.GetRequiredService<EventMetrics>(), FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
         app.Services.GetRequiredService<StateMetrics>(); // its observable instruments exist from now on
@@ -80,6 +82,9 @@ public static class ObservabilityHosting
             if (options.Metrics.Enabled) admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
             admin.Map("/api/v1/status", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
                 ? status.Handle(context)
+                : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
+            admin.Map("/api/v1/requests", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
+                ? RequestsEndpoint.Handle(context, requests)
                 : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
             admin.Map("/api/v1/events", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
                 ? EventsEndpoint.Handle(context, history, events)

@@ -18,6 +18,8 @@ public sealed class ForwardState
     private static readonly ObjectPool<ForwardState> Pool = new DefaultObjectPool<ForwardState>(new Policy(), maximumRetained: 4096);
 
     private readonly List<BackendSlot> _tried = new(4);
+    private readonly Observability.AttemptRecord[] _attempts = new Observability.AttemptRecord[8];
+    private int _recorded;
 
     public ServiceSlot Service { get; private set; } = null!;
 
@@ -61,6 +63,14 @@ public sealed class ForwardState
 
     /// <summary>What plugins are told about the current attempt.</summary>
     public RoutingDecision Decision => new(Service.Definition.Name, Backend.Definition.Id, Backend.Definition.Url, Attempts);
+
+    /// <summary>The finished attempts, for the request log (the first eight).</summary>
+    public ReadOnlySpan<Observability.AttemptRecord> AttemptRecords => _attempts.AsSpan(0, _recorded);
+
+    public void RecordAttempt(Observability.AttemptRecord attempt)
+    {
+        if (_recorded < _attempts.Length) _attempts[_recorded++] = attempt;
+    }
 
     /// <summary>Every backend tried so far, the current one included.</summary>
     public IReadOnlyList<BackendSlot> Tried => _tried;
@@ -120,6 +130,8 @@ public sealed class ForwardState
     private void Clear()
     {
         _tried.Clear();
+        Array.Clear(_attempts);
+        _recorded = 0;
         Service = null!;
         Backend = null!;
         Admission = default;

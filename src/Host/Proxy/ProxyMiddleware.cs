@@ -17,7 +17,7 @@ namespace FlowBalance.Host.Proxy;
 /// </summary>
 public sealed partial class ProxyMiddleware(
     IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, RouteKeys keys, ForwarderClients clients, FailureLines lines,
-    ProxyMetrics metrics, ILogger<ProxyMiddleware> log)
+    ProxyMetrics metrics, RequestLog requests, ILogger<ProxyMiddleware> log)
 {
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
@@ -27,15 +27,27 @@ public sealed partial class ProxyMiddleware(
 
     public Task InvokeAsync(HttpContext context)
     {
-        RequestIds.Ensure(context);
+        var started = Stopwatch.GetTimestamp();
+        var requestId = RequestIds.Ensure(context);
         var hostHeader = context.Request.Headers.Host.ToString();
         var service = routes.Current.Match(HostName.WithoutPort(hostHeader));
         if (service is null)
         {
-            return Reject(context, StatusCodes.Status404NotFound, $"No service is configured for host '{HostName.WithoutPort(hostHeader)}'\n");
+            var rejected = Reject(context, StatusCodes.Status404NotFound, $"No service is configured for host '{HostName.WithoutPort(hostHeader)}'\n");
+            Record(context, requestId, hostHeader, null, [], started, "no_service");
+            return rejected;
         }
         var chain = plugins.Current.For(service.Definition.Name);
-        return ProxyAsync(context, service, chain);
+        return ProxyAsync(context, service, chain, requestId, hostHeader, started);
+    }
+
+    /// <summary>The request log's entry: references the request already holds, no copy.</summary>
+    private void Record(HttpContext context, string requestId, string host, string? service, ReadOnlySpan<AttemptRecord> attempts, long started, string? error)
+    {
+        var request = context.Request;
+        requests.Record(requestId, context.Connection.RemoteIpAddress, request.Method, host, request.Path.Value ?? "/",
+            requests.IncludeQuery ? request.QueryString.Value : null, context.Response.StatusCode, service, attempts, started,
+            request.ContentLength, context.Response.ContentLength, error);
     }
 
     /// <summary>
@@ -43,13 +55,13 @@ public sealed partial class ProxyMiddleware(
     /// plugins' completed hooks. Deliberately one async method: it is the one Task per request that
     /// Kestrel needs, and nested async methods would each allocate a state machine per request.
     /// </summary>
-    private async Task ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain)
+    private async Task ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain, string requestId, string host, long started)
     {
         var withPlugins = chain.Length > 0;
-        var started = Stopwatch.GetTimestamp();
         if (withPlugins && await PluginHooks.RequestAsync(context, chain, service.Definition.Name))
         {
             Completed(context, chain, service, null, started);
+            Record(context, requestId, host, service.Definition.Name, [], started, "answered_by_plugin");
             return;
         }
         var key = keys.For(context, service);
@@ -63,6 +75,7 @@ public sealed partial class ProxyMiddleware(
                 await Busy(context, service, busy);
                 if (withPlugins) Completed(context, chain, service, null, started);
                 metrics.Request(service.Definition.Name, context.Response.StatusCode, started);
+                Record(context, requestId, host, service.Definition.Name, [], started, "busy");
                 return;
             }
         }
@@ -71,6 +84,7 @@ public sealed partial class ProxyMiddleware(
             await AllBackendsDown(context, service);
             if (withPlugins) Completed(context, chain, service, null, started);
             metrics.Request(service.Definition.Name, context.Response.StatusCode, started);
+            Record(context, requestId, host, service.Definition.Name, [], started, "all_backends_down");
             return;
         }
 
@@ -107,7 +121,9 @@ public sealed partial class ProxyMiddleware(
                 finally
                 {
                     var status = state.HeldStatus != 0 ? state.HeldStatus : context.Response.StatusCode;
-                    backend.Finish(state.Admission, kind, status, Stopwatch.GetElapsedTime(attemptStarted).Ticks);
+                    var attemptTicks = Stopwatch.GetElapsedTime(attemptStarted).Ticks;
+                    backend.Finish(state.Admission, kind, status, attemptTicks);
+                    state.RecordAttempt(new AttemptRecord(backend.Definition.Id, kind, status, attemptTicks));
                     metrics.Attempt(service.Definition.Name, backend.Definition.Id, status, kind, state.Attempts > 1, attemptStarted);
                 }
                 state.LastError = error;
@@ -147,6 +163,7 @@ public sealed partial class ProxyMiddleware(
             }
             if (withPlugins) Completed(context, chain, service, state, started);
             metrics.Request(service.Definition.Name, context.Response.StatusCode, started);
+            Record(context, requestId, host, service.Definition.Name, state.AttemptRecords, started, RequestError(state));
         }
         finally
         {
@@ -206,6 +223,15 @@ public sealed partial class ProxyMiddleware(
         var backend = state?.Attempts > 0 ? state.Backend.Definition.Id : null;
         var outcome = new RequestOutcome(service.Definition.Name, backend, context.Response.StatusCode, state?.Attempts ?? 0, Stopwatch.GetElapsedTime(started), error);
         PluginHooks.Completed(context, chain, outcome);
+    }
+
+    /// <summary>The request log's error: the last attempt's kind when it did not answer usably, else none.</summary>
+    private static string? RequestError(ForwardState state)
+    {
+        var attempts = state.AttemptRecords;
+        if (state.FailedPlugin is not null) return "plugin_failed";
+        if (attempts.Length == 0 || attempts[^1].Outcome == OutcomeKind.Response) return null;
+        return ProxyMetrics.Error(attempts[^1].Outcome);
     }
 
     /// <summary>The retry's reason as a bounded metric label.</summary>

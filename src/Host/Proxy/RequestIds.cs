@@ -8,8 +8,8 @@ public static class RequestIds
     public const string Header = "X-Request-Id";
     private const int MaxLength = 128;
 
-    /// <summary>Makes sure the request has an id (so it is forwarded) and echoes it on the response.</summary>
-    public static void Ensure(HttpContext context)
+    /// <summary>Makes sure the request has an id (so it is forwarded), echoes it on the response and returns it.</summary>
+    public static string Ensure(HttpContext context)
     {
         var headers = context.Request.Headers;
         var id = headers[Header];
@@ -19,6 +19,7 @@ public static class RequestIds
             headers[Header] = id;
         }
         context.Response.Headers[Header] = id;
+        return id.ToString();
     }
 
     private static bool IsValid(string? id) =>

@@ -1,0 +1,11 @@
+using System.Net;
+
+namespace FlowBalance.Host.Observability;
+
+/// <summary>
+/// One request as the request log shows it: an immutable copy, made when the log is read (or for a
+/// live tail), never on the request path when nobody tails.
+/// </summary>
+public sealed record RequestEntry(
+    DateTimeOffset Time, string RequestId, IPAddress? Client, string Method, string Host, string Path, int Status,
+    string? Service, string? Backend, AttemptRecord[] Attempts, double DurationMs, long? BytesIn, long? BytesOut, string? Error);

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+using FlowBalance.Actors.State;
+
+namespace FlowBalance.Host.Observability;
+
+/// <summary>
+/// <c>GET /__lb_admin__/api/v1/requests?request_id=&amp;status=&amp;service=&amp;backend=&amp;host=&amp;path=&amp;method=&amp;min_duration_ms=&amp;since=&amp;limit=</c>:
+/// the request log, newest first; <c>status</c> is a code (503) or a class (5xx), <c>path</c> a prefix,
+/// <c>backend</c> matches any attempt. With <c>Accept: text/event-stream</c>, a live tail with the same filters.
+/// </summary>
+public static class RequestsEndpoint
+{
+    public const int DefaultLimit = 100;
+
+    public static Task Handle(HttpContext context, RequestLog log)
+    {
+        var query = context.Request.Query;
+        string Text(string name) => query[name].ToString();
+        var requestId = Text("request_id");
+        var service = Text("service");
+        var backend = Text("backend");
+        var host = Text("host");
+        var path = Text("path");
+        var method = Text("method");
+
+        var status = Text("status");
+        int? code = null, statusClass = null;
+        if (status.Length > 0)
+        {
+            if (status.Length == 3 && status[0] is >= '1' and <= '5' && status[1..].Equals("xx", StringComparison.OrdinalIgnoreCase)) statusClass = status[0] - '0';
+            else if (int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c is >= 100 and <= 599) code = c;
+            else return AdminResponses.Problem(context, $"status: expected a status code (503) or class (5xx), found '{status}'");
+        }
+        double minDuration = 0;
+        if (Text("min_duration_ms") is { Length: > 0 } durationText
+            && (!double.TryParse(durationText, NumberStyles.Float, CultureInfo.InvariantCulture, out minDuration) || minDuration < 0))
+        {
+            return AdminResponses.Problem(context, $"min_duration_ms: expected a number of milliseconds, found '{durationText}'");
+        }
+        DateTimeOffset? since = null;
+        if (Text("since") is { Length: > 0 } sinceText)
+        {
+            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return AdminResponses.Problem(context, $"since: expected an RFC 3339 time such as 2026-12-01T07:36:29Z, found '{sinceText}'");
+            }
+            since = parsed;
+        }
+        var limit = DefaultLimit;
+        if (Text("limit") is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit < 1 || limit > log.Capacity))
+        {
+            return AdminResponses.Problem(context, $"limit: expected a number from 1 to {log.Capacity}, found '{limitText}'");
+        }
+
+        bool Match(RequestEntry e) =>
+            (requestId.Length == 0 || e.RequestId == requestId)
+            && (code is null || e.Status == code)
+            && (statusClass is null || e.Status / 100 == statusClass)
+            && (service.Length == 0 || e.Service == service)
+            && (backend.Length == 0 || e.Attempts.Any(a => a.Backend == backend))
+            && (host.Length == 0 || string.Equals(e.Host, host, StringComparison.OrdinalIgnoreCase))
+            && (path.Length == 0 || e.Path.StartsWith(path, StringComparison.Ordinal))
+            && (method.Length == 0 || string.Equals(e.Method, method, StringComparison.OrdinalIgnoreCase))
+            && e.DurationMs >= minDuration
+            && (since is null || e.Time >= since);
+
+        return AdminResponses.WantsEventStream(context)
+            ? AdminResponses.Stream(context, log.Live, Match, Serialize)
+            : AdminResponses.Items(context, log.Recent(limit, Match), Write);
+    }
+
+    public static void Write(Utf8JsonWriter json, RequestEntry e)
+    {
+        json.WriteStartObject();
+        json.WriteString("time", EventJson.Time(e.Time));
+        json.WriteString("request_id", e.RequestId);
+        if (e.Client is { } client) json.WriteString("client", (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString());
+        else json.WriteNull("client");
+        json.WriteString("method", e.Method);
+        json.WriteString("host", e.Host);
+        json.WriteString("path", e.Path);
+        json.WriteNumber("status", e.Status);
+        Optional(json, "service", e.Service);
+        Optional(json, "backend", e.Backend);
+        json.WriteStartArray("attempts");
+        foreach (var attempt in e.Attempts)
+        {
+            json.WriteStartObject();
+            json.WriteString("backend", attempt.Backend);
+            json.WriteString("outcome", Outcome(attempt.Outcome));
+            json.WriteNumber("status", attempt.Status);
+            json.WriteNumber("duration_ms", Math.Round(TimeSpan.FromTicks(attempt.DurationTicks).TotalMilliseconds, 3));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteNumber("duration_ms", Math.Round(e.DurationMs, 3));
+        if (e.BytesIn is { } bytesIn) json.WriteNumber("bytes_in", bytesIn);
+        else json.WriteNull("bytes_in");
+        if (e.BytesOut is { } bytesOut) json.WriteNumber("bytes_out", bytesOut);
+        else json.WriteNull("bytes_out");
+        Optional(json, "error", e.Error);
+        json.WriteEndObject();
+    }
+
+    public static string Outcome(OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.Response => "response",
+        OutcomeKind.ConnectionError => "connection_error",
+        OutcomeKind.BadResponse => "bad_response",
+        OutcomeKind.Timeout => "timeout",
+        OutcomeKind.ClientAborted => "client_aborted",
+        _ => "other",
+    };
+
+    private static byte[] Serialize(RequestEntry e)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer)) Write(json, e);
+        return buffer.ToArray();
+    }
+
+    private static void Optional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null) json.WriteString(name, value);
+        else json.WriteNull(name);
+    }
+}
