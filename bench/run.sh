@@ -119,7 +119,7 @@ CONF
   echo 'flowbalance { max_connections = 10000, max_queue = 100 }' >> "$WORK/flowbalance-limits.conf"
   # Observability off (no metrics, no request log): what the defaults cost per request.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-noobs.conf"
-  echo 'flowbalance { metrics { enabled = false }, request_log { enabled = false } }' >> "$WORK/flowbalance-noobs.conf"
+  printf 'flowbalance.metrics.enabled = false\nflowbalance.request_log.enabled = false\n' >> "$WORK/flowbalance-noobs.conf"
   cat > "$WORK/haproxy.cfg" <<CONF
 global
   nbthread 1

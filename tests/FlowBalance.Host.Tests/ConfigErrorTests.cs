@@ -16,6 +16,10 @@ public sealed class ConfigErrorTests
         "line 2: '[' opened here is never closed")]
     [InlineData("flowbalance {\n  backends = [\"http://127.0.0.1:1\"]\n  activeHealthChecks { consecutive_upp = 3 }\n}",
         "flowbalance.activeHealthChecks.consecutive_upp (line 3): unknown key 'consecutive_upp', did you mean 'consecutive_up'?")]
+    [InlineData("flowbalance {\n  backends = [\"http://127.0.0.1:1\"]\n  notifications.webhooks = [{ id = \"ops\", url = \"http://127.0.0.1:9/h\", events = [\"backend.sideways\"] }]\n}",
+        "flowbalance.notifications.webhooks[0].events[0] (line 3): unknown event type 'backend.sideways'")]
+    [InlineData("flowbalance {\n  backends = [\"http://127.0.0.1:1\"]\n  request_log { size = 0 }\n}",
+        "flowbalance.request_log.size (line 3): must be")]
     [InlineData("flowbalance.backends = [\"http://127.0.0.1:1\"]\nakka { loglevel = BOGUS }",
         "akka.loglevel (line 2): must be one of DEBUG, INFO, WARNING, ERROR, OFF, found 'BOGUS'")]
     [InlineData("flowbalance {\n  backends = [\"http://127.0.0.1:1\"]\n  plugins.Headers { failure_mode = sometimes }\n}",

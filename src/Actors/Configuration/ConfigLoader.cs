@@ -63,6 +63,7 @@ public static class ConfigLoader
         var events = ObservabilityReader.ReadEvents(root?.Child("events"));
         var metrics = ObservabilityReader.ReadMetrics(root?.Child("metrics"));
         var requestLog = ObservabilityReader.ReadRequestLog(root?.Child("request_log"));
+        var webhooks = NotificationsReader.Read(root?.Child("notifications"));
 
         var services = new List<ServiceDefinition>();
         if (root is { } top && (top.Child("hostname") is not null || top.Child("backends") is not null || top.Child("pools") is not null))
@@ -97,6 +98,7 @@ public static class ConfigLoader
             Events = events,
             Metrics = metrics,
             RequestLog = requestLog,
+            Webhooks = webhooks,
         };
     }
 

@@ -29,6 +29,9 @@ public sealed record FlowBalanceOptions(
     /// <summary><c>metrics { allow, otlp_endpoint }</c>.</summary>
     public MetricsOptions Metrics { get; init; } = MetricsOptions.Default;
 
+    /// <summary><c>notifications.webhooks</c>.</summary>
+    public ImmutableArray<WebhookOptions> Webhooks { get; init; } = [];
+
     /// <summary><c>request_log { size, include_query }</c>.</summary>
     public RequestLogOptions RequestLog { get; init; } = RequestLogOptions.Default;
 

@@ -2,6 +2,7 @@ using Akka.Hosting;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Events;
 using FlowBalance.Host.Observability;
+using FlowBalance.Host.Observability.Webhooks;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 
@@ -25,6 +26,7 @@ public static class ObservabilityHosting
         builder.Services.AddSingleton<EventLogLines>();
         builder.Services.AddSingleton<EventMetrics>();
         builder.Services.AddSingleton<LiveFeed<FlowEvent>>();
+        builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddSingleton(new ProxyMetrics());
         builder.Services.AddSingleton(new RequestLog(options.RequestLog.Size, options.RequestLog.IncludeQuery, options.RequestLog.Enabled));
         builder.Services.AddSingleton<StateMetrics>();
@@ -52,7 +54,7 @@ public static class ObservabilityHosting
         {
             var hub = system.ActorOf(EventHubActor.Props(
                 services.GetRequiredService<EventHistory>(), services.GetRequiredService<EventLogLines>(), services.GetRequiredService<EventMetrics>(),
-                services.GetRequiredService<LiveFeed<FlowEvent>>()), "events");
+                services.GetRequiredService<LiveFeed<FlowEvent>>(), services.GetRequiredService<WebhookDispatcher>()), "events");
             // Subscribed here, synchronously: the config actor created next publishes at once.
             system.EventStream.Subscribe(hub, typeof(FlowEvent));
         });
@@ -68,6 +70,7 @@ public static class ObservabilityHosting
         var history = app.Services.GetRequiredService<EventHistory>();
         var events = app.Services.GetRequiredService<LiveFeed<FlowEvent>>();
         var requests = app.Services.GetRequiredService<RequestLog>();
+        var webhooks = app.Services.GetRequiredService<WebhookDispatcher>();
         var status = new StatusEndpoint(app.Services.GetRequiredService<FlowBalance.Actors.State.RoutingTableStore>(),
             app.Services.GetRequiredService<EventMetrics>(), FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
         app.Services.GetRequiredService<StateMetrics>(); // its observable instruments exist from now on
@@ -85,6 +88,9 @@ public static class ObservabilityHosting
                 : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
             admin.Map("/api/v1/requests", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
                 ? RequestsEndpoint.Handle(context, requests)
+                : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
+            admin.Map("/api/v1/webhooks/deliveries", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
+                ? DeliveriesEndpoint.Handle(context, webhooks)
                 : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
             admin.Map("/api/v1/events", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
                 ? EventsEndpoint.Handle(context, history, events)

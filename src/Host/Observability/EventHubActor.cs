@@ -10,7 +10,7 @@ namespace FlowBalance.Host.Observability;
 /// </summary>
 public sealed class EventHubActor : ReceiveActor
 {
-    public EventHubActor(EventHistory history, EventLogLines lines, EventMetrics metrics, LiveFeed<FlowEvent> live)
+    public EventHubActor(EventHistory history, EventLogLines lines, EventMetrics metrics, LiveFeed<FlowEvent> live, Webhooks.WebhookDispatcher webhooks)
     {
         Receive<FlowEvent>(change =>
         {
@@ -18,9 +18,10 @@ public sealed class EventHubActor : ReceiveActor
             lines.Write(change);
             metrics.Count(change);
             live.Publish(change);
+            webhooks.Offer(change);
         });
     }
 
-    public static Props Props(EventHistory history, EventLogLines lines, EventMetrics metrics, LiveFeed<FlowEvent> live) =>
-        Akka.Actor.Props.Create(() => new EventHubActor(history, lines, metrics, live));
+    public static Props Props(EventHistory history, EventLogLines lines, EventMetrics metrics, LiveFeed<FlowEvent> live, Webhooks.WebhookDispatcher webhooks) =>
+        Akka.Actor.Props.Create(() => new EventHubActor(history, lines, metrics, live, webhooks));
 }

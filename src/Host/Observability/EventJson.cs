@@ -24,20 +24,26 @@ public static class EventJson
     }
 
     /// <summary>One whole event object: time, the fields (nulls written), severity and the log line's text.</summary>
-    public static void Write(Utf8JsonWriter json, FlowEvent change)
+    public static void Write(Utf8JsonWriter json, FlowEvent change) => Write(json, change, null);
+
+    /// <summary>The same, with more fields of the caller's at the end (a webhook's coalesced count).</summary>
+    public static void Write(Utf8JsonWriter json, FlowEvent change, Action<Utf8JsonWriter>? more)
     {
         json.WriteStartObject();
         json.WriteString("time", Time(change.Time));
         WriteFields(json, change, withNulls: true);
         json.WriteString("severity", change.Severity.ToString().ToLowerInvariant());
         json.WriteString("message", change.Describe());
+        more?.Invoke(json);
         json.WriteEndObject();
     }
 
-    public static byte[] Serialize(FlowEvent change)
+    public static byte[] Serialize(FlowEvent change) => Serialize(json => Write(json, change));
+
+    public static byte[] Serialize(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer)) Write(json, change);
+        using (var json = new Utf8JsonWriter(buffer)) write(json);
         return buffer.ToArray();
     }
 

@@ -42,7 +42,7 @@ public sealed class ActiveHealthCheckTests : Akka.TestKit.Xunit2.TestKit
         _slot.Counters.RequestStarted();
         _slot.Finish(Admission.Admitted, OutcomeKind.Response, 200, TimeSpan.FromMilliseconds(4).Ticks);
 
-        await AwaitConditionAsync(() => Task.FromResult(prober.Calls >= 3));
+        await AwaitConditionAsync(() => Task.FromResult(prober.Calls >= 3), TimeSpan.FromSeconds(15)); // the suite runs the end-to-end tests beside it
 
         var status = await backend.Ask<BackendSnapshot>(BackendActor.GetStatus.Instance, RemainingOrDefault);
         Assert.Equal(BackendHealth.Unknown, status.Health);

@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace FlowBalance.Host.Observability.Webhooks;
+
+/// <summary>
+/// <c>GET /__lb_admin__/api/v1/webhooks/deliveries?webhook=&amp;state=&amp;limit=</c>: the last 1,000
+/// deliveries, newest first, each with its attempts (time, the receiver's status or the error, duration).
+/// </summary>
+public static class DeliveriesEndpoint
+{
+    private static readonly string[] States = ["pending", "delivered", "failed", "dropped"];
+
+    public static Task Handle(HttpContext context, WebhookDispatcher dispatcher)
+    {
+        var webhook = context.Request.Query["webhook"].ToString();
+        var state = context.Request.Query["state"].ToString();
+        if (state.Length > 0 && !States.Contains(state))
+        {
+            return AdminResponses.Problem(context, $"state: expected one of {string.Join(", ", States)}, found '{state}'");
+        }
+        var limit = 100;
+        if (context.Request.Query["limit"].ToString() is { Length: > 0 } text && (!int.TryParse(text, out limit) || limit is < 1 or > 1000))
+        {
+            return AdminResponses.Problem(context, $"limit: expected a number from 1 to 1000, found '{text}'");
+        }
+        var items = dispatcher.Recent
+            .Where(d => (webhook.Length == 0 || d.Webhook == webhook) && (state.Length == 0 || d.State == state))
+            .Take(limit);
+        return AdminResponses.Items(context, items, Write);
+    }
+
+    private static void Write(Utf8JsonWriter json, WebhookDelivery delivery)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", delivery.Id);
+        json.WriteString("webhook", delivery.Webhook);
+        json.WriteString("event", delivery.EventType);
+        json.WriteString("state", delivery.State);
+        json.WriteNumber("coalesced", delivery.Coalesced);
+        json.WriteString("created", EventJson.Time(delivery.Created));
+        if (delivery.NextAttempt is { } next) json.WriteString("next_attempt", EventJson.Time(next));
+        else json.WriteNull("next_attempt");
+        json.WriteStartArray("attempts");
+        foreach (var attempt in delivery.Attempts)
+        {
+            json.WriteStartObject();
+            json.WriteString("time", EventJson.Time(attempt.Time));
+            if (attempt.Status is { } status) json.WriteNumber("status", status);
+            else json.WriteNull("status");
+            if (attempt.Error is { } error) json.WriteString("error", error);
+            else json.WriteNull("error");
+            json.WriteNumber("duration_ms", Math.Round(attempt.DurationMs, 1));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}
