@@ -9,7 +9,7 @@ internal static class ConfigKeys
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     public static readonly string[] Root =
-        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "notifications", .. Settings];
+        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", .. Settings];
 
     public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
 
@@ -42,6 +42,8 @@ internal static class ConfigKeys
     public static readonly string[] Notifications = ["webhooks"];
 
     public static readonly string[] Webhook = ["id", "url", "events", "secret", "format"];
+
+    public static readonly string[] AccessLog = ["path", "format", "max_size_mb", "keep_files"];
 
     public static readonly string[] RequestLog = ["enabled", "size", "include_query"];
 

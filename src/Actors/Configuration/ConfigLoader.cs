@@ -64,6 +64,7 @@ public static class ConfigLoader
         var metrics = ObservabilityReader.ReadMetrics(root?.Child("metrics"));
         var requestLog = ObservabilityReader.ReadRequestLog(root?.Child("request_log"));
         var webhooks = NotificationsReader.Read(root?.Child("notifications"));
+        var accessLog = ObservabilityReader.ReadAccessLog(root?.Child("access_log"), baseDirectory);
 
         var services = new List<ServiceDefinition>();
         if (root is { } top && (top.Child("hostname") is not null || top.Child("backends") is not null || top.Child("pools") is not null))
@@ -99,6 +100,7 @@ public static class ConfigLoader
             Metrics = metrics,
             RequestLog = requestLog,
             Webhooks = webhooks,
+            AccessLog = accessLog,
         };
     }
 

@@ -29,6 +29,9 @@ public sealed record FlowBalanceOptions(
     /// <summary><c>metrics { allow, otlp_endpoint }</c>.</summary>
     public MetricsOptions Metrics { get; init; } = MetricsOptions.Default;
 
+    /// <summary><c>access_log { path, format, max_size_mb, keep_files }</c>.</summary>
+    public AccessLogOptions AccessLog { get; init; } = AccessLogOptions.Default;
+
     /// <summary><c>notifications.webhooks</c>.</summary>
     public ImmutableArray<WebhookOptions> Webhooks { get; init; } = [];
 

@@ -40,6 +40,19 @@ internal static class ObservabilityReader
             node.Child("enabled")?.Bool() ?? true);
     }
 
+    public static AccessLogOptions ReadAccessLog(ConfigNode? section, string baseDirectory)
+    {
+        if (section is not { } node) return AccessLogOptions.Default;
+        if (!node.IsObject) return node.Fail<AccessLogOptions>("expected an object { path = \"/var/log/flowbalance/access.log\", format = json }") ?? AccessLogOptions.Default;
+        ConfigKeys.CheckUnknown(node, ConfigKeys.AccessLog);
+        var d = AccessLogOptions.Default;
+        return new AccessLogOptions(
+            node.Child("path")?.FullPath(baseDirectory),
+            node.Child("format")?.OneOf(AccessLogOptions.Formats) ?? d.Format,
+            node.Child("max_size_mb")?.Number(0.01, 100_000) ?? d.MaxSizeMb,
+            node.Child("keep_files")?.Int(0, 1000) ?? d.KeepFiles);
+    }
+
     public static EventOptions ReadEvents(ConfigNode? section)
     {
         if (section is not { } node) return EventOptions.Default;

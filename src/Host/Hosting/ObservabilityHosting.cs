@@ -29,6 +29,11 @@ public static class ObservabilityHosting
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddSingleton(new ProxyMetrics());
         builder.Services.AddSingleton(new RequestLog(options.RequestLog.Size, options.RequestLog.IncludeQuery, options.RequestLog.Enabled));
+        if (options.AccessLog.Path is not null)
+        {
+            builder.Services.AddSingleton<AccessLogWriter>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
+        }
         builder.Services.AddSingleton<StateMetrics>();
 
         if (!options.Metrics.Enabled) return builder; // instruments without a listener record nothing
@@ -70,6 +75,7 @@ public static class ObservabilityHosting
         var history = app.Services.GetRequiredService<EventHistory>();
         var events = app.Services.GetRequiredService<LiveFeed<FlowEvent>>();
         var requests = app.Services.GetRequiredService<RequestLog>();
+        requests.AccessLog = app.Services.GetService<AccessLogWriter>();
         var webhooks = app.Services.GetRequiredService<WebhookDispatcher>();
         var status = new StatusEndpoint(app.Services.GetRequiredService<FlowBalance.Actors.State.RoutingTableStore>(),
             app.Services.GetRequiredService<EventMetrics>(), FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);

@@ -8,4 +8,12 @@ namespace FlowBalance.Host.Observability;
 /// </summary>
 public sealed record RequestEntry(
     DateTimeOffset Time, string RequestId, IPAddress? Client, string Method, string Host, string Path, int Status,
-    string? Service, string? Backend, AttemptRecord[] Attempts, double DurationMs, long? BytesIn, long? BytesOut, string? Error);
+    string? Service, string? Backend, AttemptRecord[] Attempts, double DurationMs, long? BytesIn, long? BytesOut, string? Error)
+{
+    /// <summary>For the combined access-log format.</summary>
+    public string Protocol { get; init; } = "HTTP/1.1";
+
+    public string? Referer { get; init; }
+
+    public string? UserAgent { get; init; }
+}

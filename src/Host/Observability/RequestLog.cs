@@ -31,12 +31,23 @@ public sealed class RequestLog
 
     public LiveFeed<RequestEntry> Live { get; } = new();
 
+    /// <summary>The access-log file's writer when <c>access_log.path</c> is set: handed a copy of every entry.</summary>
+    public AccessLogWriter? AccessLog { get; set; }
+
     public long Written => Volatile.Read(ref _written);
 
     public void Record(string requestId, IPAddress? client, string method, string host, string path, string? query, int status, string? service,
-        ReadOnlySpan<AttemptRecord> attempts, long startedTimestamp, long? bytesIn, long? bytesOut, string? error)
+        ReadOnlySpan<AttemptRecord> attempts, long startedTimestamp, long? bytesIn, long? bytesOut, string? error,
+        string protocol = "HTTP/1.1", string? referer = null, string? userAgent = null)
     {
-        if (!Enabled) return;
+        if (!Enabled)
+        {
+            // No ring, but the access-log file still gets every request.
+            AccessLog?.Offer(new RequestEntry(DateTimeOffset.UtcNow, requestId, client, method, host, query is { Length: > 0 } ? path + query : path, status, service,
+                attempts.Length > 0 ? attempts[^1].Backend : null, attempts.ToArray(), Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds,
+                bytesIn, bytesOut, error) { Protocol = protocol, Referer = referer, UserAgent = userAgent });
+            return;
+        }
         var sequence = Interlocked.Increment(ref _written);
         var slot = _ring[(sequence - 1) % _ring.Length];
         Volatile.Write(ref slot.Sequence, 0); // being written
@@ -55,8 +66,15 @@ public sealed class RequestLog
         slot.BytesIn = bytesIn ?? -1;
         slot.BytesOut = bytesOut ?? -1;
         slot.Error = error;
+        slot.Protocol = protocol;
+        slot.Referer = referer;
+        slot.UserAgent = userAgent;
         Volatile.Write(ref slot.Sequence, sequence);
-        if (Live.Subscribers > 0 && Copy(slot, sequence) is { } entry) Live.Publish(entry);
+        if ((Live.Subscribers > 0 || AccessLog is not null) && Copy(slot, sequence) is { } entry)
+        {
+            if (Live.Subscribers > 0) Live.Publish(entry);
+            AccessLog?.Offer(entry);
+        }
     }
 
     /// <summary>Newest first, at most <paramref name="limit"/>, those that <paramref name="match"/>.</summary>
@@ -79,7 +97,10 @@ public sealed class RequestLog
         var path = slot.Query is { Length: > 0 } query ? slot.Path + query : slot.Path;
         var entry = new RequestEntry(slot.Time, slot.RequestId, slot.Client, slot.Method, slot.Host, path, slot.Status, slot.Service,
             attempts.Length > 0 ? attempts[^1].Backend : null, attempts, TimeSpan.FromTicks(slot.DurationTicks).TotalMilliseconds,
-            slot.BytesIn < 0 ? null : slot.BytesIn, slot.BytesOut < 0 ? null : slot.BytesOut, slot.Error);
+            slot.BytesIn < 0 ? null : slot.BytesIn, slot.BytesOut < 0 ? null : slot.BytesOut, slot.Error)
+        {
+            Protocol = slot.Protocol, Referer = slot.Referer, UserAgent = slot.UserAgent,
+        };
         return Volatile.Read(ref slot.Sequence) == sequence ? entry : null;
     }
 
@@ -103,5 +124,8 @@ public sealed class RequestLog
         public long BytesIn;
         public long BytesOut;
         public string? Error;
+        public string Protocol = "HTTP/1.1";
+        public string? Referer;
+        public string? UserAgent;
     }
 }

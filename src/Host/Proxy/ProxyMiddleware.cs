@@ -47,7 +47,8 @@ public sealed partial class ProxyMiddleware(
         var request = context.Request;
         requests.Record(requestId, context.Connection.RemoteIpAddress, request.Method, host, request.Path.Value ?? "/",
             requests.IncludeQuery ? request.QueryString.Value : null, context.Response.StatusCode, service, attempts, started,
-            request.ContentLength, context.Response.ContentLength, error);
+            request.ContentLength, context.Response.ContentLength, error,
+            request.Protocol, requests.AccessLog is null ? null : request.Headers.Referer.ToString(), requests.AccessLog is null ? null : request.Headers.UserAgent.ToString());
     }
 
     /// <summary>
