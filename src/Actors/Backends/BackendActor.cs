@@ -50,6 +50,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private string? _lastError;
     private ProbeTarget _probeTarget;
     private bool _probing;
+    private long _probeStarted;
 
     public BackendActor(BackendSlot slot, string service, ServiceSettings settings, IHealthProber prober, TimeSpan sampleInterval)
     {
@@ -141,6 +142,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         {
             // A bug in probing says nothing about the backend: keep its state, probe again later.
             _probing = false;
+            ProbeMetrics.Record(_service, _slot.Definition.Id, "error", _probeStarted);
             _log.Error(crashed.Error, "health probe of {0} crashed; backend state unchanged", _slot.Definition.Url);
             ScheduleProbe();
         });
@@ -202,6 +204,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     {
         if (_probing) return;
         _probing = true;
+        _probeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var target = _probeTarget;
         Task<ProbeResult> probe;
         try
@@ -218,6 +221,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private void HandleProbe(ProbeResult result)
     {
         _probing = false;
+        ProbeMetrics.Record(_service, _slot.Definition.Id, result.Healthy ? "healthy" : "unhealthy", _probeStarted);
         var discovered = _probeTarget.Mode == ProbeMode.Discover && result.Target.Mode != ProbeMode.Discover;
         if (discovered) _probeTarget = result.Target;
         if (result.Healthy && _slot.Current.Breaker == BreakerState.HalfOpen) CloseBreaker("health probe succeeded");

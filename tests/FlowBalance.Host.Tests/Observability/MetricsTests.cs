@@ -69,9 +69,10 @@ public sealed class MetricsTests
     {
         await using var a = await TestBackend.StartAsync("a");
         await using var balancer = await BalancerProcess.StartAsync($$"""
-            flowbalance { backends = ["{{a.Url}}"], retries = 1 }
+            flowbalance { backends = ["{{a.Url}}"], retries = 1, activeHealthChecks { interval = 1, consecutive_up = 1 } }
             """);
         using var client = balancer.CreateClient();
+        await Eventually.True(() => balancer.Output.Contains("healthy: /health answered 200"), "a probe ran");
         a.FailWith = 503; // answers, and the retry counter gets a series too
         for (var i = 0; i < 5; i++) await client.GetAsync("/x");
         a.FailWith = 0;
@@ -79,7 +80,7 @@ public sealed class MetricsTests
 
         var exposition = await client.GetStringAsync(MetricsPath);
         foreach (var name in new[] { "flowbalance_backend_request_duration_seconds_bucket", "flowbalance_backend_state", "flowbalance_breaker_state",
-                     "flowbalance_config_reloads_total", "flowbalance_backend_active_requests", "dotnet_gc_collections_total", "process_cpu_time_seconds_total" })
+                     "flowbalance_config_reloads_total", "flowbalance_backend_active_requests", "flowbalance_health_check_duration_seconds_bucket", "dotnet_gc_collections_total", "process_cpu_time_seconds_total" })
         {
             Assert.Contains(name, exposition);
         }
