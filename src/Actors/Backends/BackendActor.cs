@@ -321,14 +321,9 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
     private void Announce(FlowEvent announcement) =>
         FlowEvents.Publish(Context.System, announcement with { Service = _service, Backend = _slot.Definition.Id, Url = _slot.Definition.Url.ToString() });
 
-    private static string Name(BackendHealth health) => health.ToString().ToLowerInvariant();
+    private static string Name(BackendHealth health) => StateNames.Of(health);
 
-    private static string Name(BreakerState state) => state switch
-    {
-        BreakerState.Open => BreakerChanged.Open,
-        BreakerState.HalfOpen => BreakerChanged.HalfOpen,
-        _ => BreakerChanged.Closed,
-    };
+    private static string Name(BreakerState state) => StateNames.Of(state);
 
     private static string Describe(RequestFailed failed) => failed.Kind switch
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FlowBalance.Actors.Events;
 
 namespace FlowBalance.Host.Observability;
@@ -22,19 +21,9 @@ public static class EventsEndpoint
         }
         var service = query["service"].ToString();
         var backend = query["backend"].ToString();
-        DateTimeOffset? since = null;
-        if (query["since"].ToString() is { Length: > 0 } sinceText)
+        if (!AdminQuery.TrySince(query, out var since, out var problem) || !AdminQuery.TryLimit(query, history.Capacity, DefaultLimit, out var limit, out problem))
         {
-            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                return AdminResponses.Problem(context, $"since: expected an RFC 3339 time such as 2026-12-01T07:36:29Z, found '{sinceText}'");
-            }
-            since = parsed;
-        }
-        var limit = DefaultLimit;
-        if (query["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit < 1 || limit > history.Capacity))
-        {
-            return AdminResponses.Problem(context, $"limit: expected a number from 1 to {history.Capacity}, found '{limitText}'");
+            return AdminResponses.Problem(context, problem!);
         }
 
         bool Match(FlowEvent e) =>

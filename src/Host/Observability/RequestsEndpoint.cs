@@ -38,19 +38,9 @@ public static class RequestsEndpoint
         {
             return AdminResponses.Problem(context, $"min_duration_ms: expected a number of milliseconds, found '{durationText}'");
         }
-        DateTimeOffset? since = null;
-        if (Text("since") is { Length: > 0 } sinceText)
+        if (!AdminQuery.TrySince(query, out var since, out var problem) || !AdminQuery.TryLimit(query, log.Capacity, DefaultLimit, out var limit, out problem))
         {
-            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                return AdminResponses.Problem(context, $"since: expected an RFC 3339 time such as 2026-12-01T07:36:29Z, found '{sinceText}'");
-            }
-            since = parsed;
-        }
-        var limit = DefaultLimit;
-        if (Text("limit") is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit < 1 || limit > log.Capacity))
-        {
-            return AdminResponses.Problem(context, $"limit: expected a number from 1 to {log.Capacity}, found '{limitText}'");
+            return AdminResponses.Problem(context, problem!);
         }
 
         bool Match(RequestEntry e) =>

@@ -46,37 +46,19 @@ public sealed class StateMetrics : IDisposable
         }
     }
 
-    private IEnumerable<Measurement<int>> BackendStateSeries()
-    {
-        foreach (var (service, backend) in Backends())
-        {
-            var current = backend.Current.Health switch
-            {
-                BackendHealth.Healthy => "healthy",
-                BackendHealth.Unhealthy => "unhealthy",
-                _ => "unknown",
-            };
-            foreach (var state in BackendStates)
-            {
-                yield return new Measurement<int>(state == current ? 1 : 0,
-                    new("service", service.Definition.Name), new("backend", backend.Definition.Id), new("state", state));
-            }
-        }
-    }
+    private IEnumerable<Measurement<int>> BackendStateSeries() => StateSeries(BackendStates, snapshot => StateNames.Of(snapshot.Health));
 
-    private IEnumerable<Measurement<int>> BreakerStateSeries()
+    private IEnumerable<Measurement<int>> BreakerStateSeries() => StateSeries(BreakerStates, snapshot => StateNames.Of(snapshot.Breaker));
+
+    /// <summary>One series per backend and state: 1 for the state the backend is in, 0 for the others.</summary>
+    private IEnumerable<Measurement<int>> StateSeries(string[] states, Func<BackendSnapshot, string> current)
     {
         foreach (var (service, backend) in Backends())
         {
-            var current = backend.Current.Breaker switch
+            var now = current(backend.Current);
+            foreach (var state in states)
             {
-                BreakerState.Open => "open",
-                BreakerState.HalfOpen => "half_open",
-                _ => "closed",
-            };
-            foreach (var state in BreakerStates)
-            {
-                yield return new Measurement<int>(state == current ? 1 : 0,
+                yield return new Measurement<int>(state == now ? 1 : 0,
                     new("service", service.Definition.Name), new("backend", backend.Definition.Id), new("state", state));
             }
         }

@@ -72,18 +72,8 @@ public sealed class StatusEndpoint(RoutingTableStore routes, EventMetrics events
         json.WriteString("url", slot.Definition.Url.ToString());
         json.WriteString("pool", pool);
         json.WriteNumber("weight", slot.Definition.Weight);
-        json.WriteString("state", snapshot.Health switch
-        {
-            BackendHealth.Healthy => "healthy",
-            BackendHealth.Unhealthy => "unhealthy",
-            _ => "unknown",
-        });
-        json.WriteString("breaker", snapshot.Breaker switch
-        {
-            BreakerState.Open => "open",
-            BreakerState.HalfOpen => "half_open",
-            _ => "closed",
-        });
+        json.WriteString("state", StateNames.Of(snapshot.Health));
+        json.WriteString("breaker", StateNames.Of(snapshot.Breaker));
         if (snapshot.HealthPath is { } path) json.WriteString("health_path", path);
         else json.WriteNull("health_path");
         json.WriteNumber("health_score", score);

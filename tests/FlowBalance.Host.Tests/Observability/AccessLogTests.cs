@@ -9,10 +9,9 @@ public sealed class AccessLogTests
     [Fact]
     public async Task Requests_go_to_the_file_and_it_rotates_keeping_the_configured_number_of_files()
     {
-        var directory = Directory.CreateTempSubdirectory("flowbalance-access-").FullName;
-        try
+        using var directory = new TempDirectory("flowbalance-access-");
         {
-            var path = Path.Combine(directory, "access.log");
+            var path = Path.Combine(directory.Path, "access.log");
             await using var a = await TestBackend.StartAsync("a");
             await using var balancer = await BalancerProcess.StartAsync($$"""
                 flowbalance {
@@ -35,19 +34,14 @@ public sealed class AccessLogTests
             var numbers = lines.Select(l => int.Parse(JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()!["/item/".Length..])).ToList();
             Assert.Equal(numbers.Order(), numbers); // in order, none twice
         }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
     }
 
     [Fact]
     public async Task The_combined_format_is_what_log_tools_read()
     {
-        var directory = Directory.CreateTempSubdirectory("flowbalance-access-").FullName;
-        try
+        using var directory = new TempDirectory("flowbalance-access-");
         {
-            var path = Path.Combine(directory, "access.log");
+            var path = Path.Combine(directory.Path, "access.log");
             await using var a = await TestBackend.StartAsync("a");
             await using var balancer = await BalancerProcess.StartAsync($$"""
                 flowbalance {
@@ -63,10 +57,6 @@ public sealed class AccessLogTests
             await Eventually.True(() => File.Exists(path) && File.ReadAllText(path).Contains("/combined"), "the request is written");
             Assert.Matches(@"^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] ""GET /combined HTTP/1\.1"" 200 \d+ ""http://example\.test/from"" ""tester/1\.0""$",
                 File.ReadAllLines(path).Single());
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class EventsApiTests
         using var client = balancer.CreateClient();
         await Eventually.True(() => balancer.Output.Contains("healthy: /health answered 200"), "the backend is probed");
 
-        var all = await Items(client, Events);
+        var all = await AdminApi.Items(client, Events);
         Assert.Equal(["backend.up", "health_path.discovered", "config.applied"], all.Select(e => e.GetProperty("type").GetString()!).ToArray());
         var times = all.Select(e => DateTimeOffset.Parse(e.GetProperty("time").GetString()!)).ToArray();
         Assert.Equal(times.OrderDescending(), times);
@@ -30,11 +30,11 @@ public sealed class EventsApiTests
         Assert.Equal(JsonValueKind.Null, all[2].GetProperty("backend").ValueKind); // config.applied is about no backend
         Assert.EndsWith("Z", up.GetProperty("time").GetString());
 
-        Assert.Equal(["config.applied"], (await Items(client, $"{Events}?type=config.applied")).Select(e => e.GetProperty("type").GetString()!).ToArray());
-        Assert.Equal(2, (await Items(client, $"{Events}?type=backend.up,health_path.discovered")).Count);
-        Assert.Single(await Items(client, $"{Events}?limit=1"));
-        Assert.Empty(await Items(client, $"{Events}?since=2999-01-01T00:00:00Z"));
-        Assert.Empty(await Items(client, $"{Events}?service=other"));
+        Assert.Equal(["config.applied"], (await AdminApi.Items(client, $"{Events}?type=config.applied")).Select(e => e.GetProperty("type").GetString()!).ToArray());
+        Assert.Equal(2, (await AdminApi.Items(client, $"{Events}?type=backend.up,health_path.discovered")).Count);
+        Assert.Single(await AdminApi.Items(client, $"{Events}?limit=1"));
+        Assert.Empty(await AdminApi.Items(client, $"{Events}?since=2999-01-01T00:00:00Z"));
+        Assert.Empty(await AdminApi.Items(client, $"{Events}?service=other"));
 
         var bad = await client.GetAsync($"{Events}?type=backend.sideways");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -56,27 +56,15 @@ public sealed class EventsApiTests
         using var client = balancer.CreateClient();
         await Eventually.True(() => balancer.Output.Contains($"{b.Url}/ healthy:"), "b is probed");
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Events}?type=backend.down");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var (response, reader) = await AdminApi.OpenStreamAsync(client, $"{Events}?type=backend.down");
+        using var _ = response;
+        using var __ = reader;
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        Assert.Equal(": connected", await reader.ReadLineAsync());
 
         await b.KillAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        string? line;
-        do line = await reader.ReadLineAsync(deadline.Token);
-        while (line is not null && !line.StartsWith("data: "));
-        Assert.NotNull(line);
-        var down = JsonDocument.Parse(line["data: ".Length..]).RootElement;
+        var down = await AdminApi.NextAsync(reader, TimeSpan.FromSeconds(20));
         Assert.Equal(("backend.down", $"{b.Url}/", "healthy", "unhealthy"),
             (down.GetProperty("type").GetString(), down.GetProperty("url").GetString(), down.GetProperty("from").GetString(), down.GetProperty("to").GetString()));
     }
 
-    private static async Task<List<JsonElement>> Items(HttpClient client, string path)
-    {
-        using var document = JsonDocument.Parse(await client.GetStringAsync(path));
-        return [.. document.RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
-    }
 }

@@ -50,14 +50,14 @@ public sealed class RequestLogTests
         a.FailWith = 0;
         await client.PostAsync("/upload", new StringContent("twelve bytes"));
 
-        var all = await Items(client, $"{Requests}?limit=100");
+        var all = await AdminApi.Items(client, $"{Requests}?limit=100");
         Assert.Equal(7, all.Count);
         Assert.Equal("/upload", all[0].GetProperty("path").GetString()); // newest first
         Assert.Equal(12, all[0].GetProperty("bytes_in").GetInt64());
         Assert.Equal("POST", all[0].GetProperty("method").GetString());
         Assert.Equal("127.0.0.1", all[0].GetProperty("client").GetString());
 
-        var withRetry = Assert.Single(await Items(client, $"{Requests}?request_id=req-retried-1"));
+        var withRetry = Assert.Single(await AdminApi.Items(client, $"{Requests}?request_id=req-retried-1"));
         var attempts = withRetry.GetProperty("attempts").EnumerateArray().ToList();
         Assert.Equal(2, attempts.Count);
         Assert.Equal(($"127.0.0.1-{a.Port}", 503), (attempts[0].GetProperty("backend").GetString(), attempts[0].GetProperty("status").GetInt32()));
@@ -65,33 +65,22 @@ public sealed class RequestLogTests
         Assert.Equal(200, withRetry.GetProperty("status").GetInt32());
         Assert.Equal($"127.0.0.1-{b.Port}", withRetry.GetProperty("backend").GetString());
 
-        Assert.Equal(4, (await Items(client, $"{Requests}?path=/ok/")).Count);
-        Assert.Equal("/ok/2?n=2", (await Items(client, $"{Requests}?path=/ok/2")).Single().GetProperty("path").GetString()); // include_query
-        Assert.Single(await Items(client, $"{Requests}?method=post"));
-        Assert.Empty(await Items(client, $"{Requests}?status=5xx")); // the 503 was retried: the client got 200
-        Assert.Equal(7, (await Items(client, $"{Requests}?status=2xx")).Count);
-        Assert.True((await Items(client, $"{Requests}?backend=127.0.0.1-{a.Port}")).Count >= 3, "a's attempts, the failed one included");
-        Assert.Empty(await Items(client, $"{Requests}?min_duration_ms=60000"));
+        Assert.Equal(4, (await AdminApi.Items(client, $"{Requests}?path=/ok/")).Count);
+        Assert.Equal("/ok/2?n=2", (await AdminApi.Items(client, $"{Requests}?path=/ok/2")).Single().GetProperty("path").GetString()); // include_query
+        Assert.Single(await AdminApi.Items(client, $"{Requests}?method=post"));
+        Assert.Empty(await AdminApi.Items(client, $"{Requests}?status=5xx")); // the 503 was retried: the client got 200
+        Assert.Equal(7, (await AdminApi.Items(client, $"{Requests}?status=2xx")).Count);
+        Assert.True((await AdminApi.Items(client, $"{Requests}?backend=127.0.0.1-{a.Port}")).Count >= 3, "a's attempts, the failed one included");
+        Assert.Empty(await AdminApi.Items(client, $"{Requests}?min_duration_ms=60000"));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{Requests}?status=9xx")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{Requests}?min_duration_ms=soon")).StatusCode);
 
-        using var tail = new HttpRequestMessage(HttpMethod.Get, $"{Requests}?path=/tail");
-        tail.Headers.Accept.ParseAdd("text/event-stream");
-        using var stream = await client.SendAsync(tail, HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
-        Assert.Equal(": connected", await reader.ReadLineAsync());
+        var (stream, reader) = await AdminApi.OpenStreamAsync(client, $"{Requests}?path=/tail");
+        using var _ = stream;
+        using var __ = reader;
         await client.GetAsync("/not-this-one");
         await client.GetAsync("/tail/1");
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        string? line;
-        do line = await reader.ReadLineAsync(deadline.Token);
-        while (line is not null && !line.StartsWith("data: "));
-        Assert.Equal("/tail/1", JsonDocument.Parse(line!["data: ".Length..]).RootElement.GetProperty("path").GetString());
+        Assert.Equal("/tail/1", (await AdminApi.NextAsync(reader, TimeSpan.FromSeconds(10))).GetProperty("path").GetString());
     }
 
-    private static async Task<List<JsonElement>> Items(HttpClient client, string path)
-    {
-        using var document = JsonDocument.Parse(await client.GetStringAsync(path));
-        return [.. document.RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
-    }
 }

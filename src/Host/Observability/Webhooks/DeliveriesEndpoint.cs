@@ -18,11 +18,7 @@ public static class DeliveriesEndpoint
         {
             return AdminResponses.Problem(context, $"state: expected one of {string.Join(", ", States)}, found '{state}'");
         }
-        var limit = 100;
-        if (context.Request.Query["limit"].ToString() is { Length: > 0 } text && (!int.TryParse(text, out limit) || limit is < 1 or > 1000))
-        {
-            return AdminResponses.Problem(context, $"limit: expected a number from 1 to 1000, found '{text}'");
-        }
+        if (!AdminQuery.TryLimit(context.Request.Query, 1000, 100, out var limit, out var problem)) return AdminResponses.Problem(context, problem!);
         var items = dispatcher.Recent
             .Where(d => (webhook.Length == 0 || d.Webhook == webhook) && (state.Length == 0 || d.State == state))
             .Take(limit);
