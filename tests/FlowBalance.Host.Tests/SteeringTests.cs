@@ -104,6 +104,14 @@ public sealed class SteeringTests
 
         var (_, replaced) = await WithCookie(client, "lb_session=forged-value-AAAAAAAAAA");
         Assert.NotNull(replaced); // ignored and replaced, never an error
+
+        // 50 requests stayed with their backend; the moved one and the forged one did not.
+        await Eventually.True(async () =>
+        {
+            var metrics = await client.GetStringAsync("/__lb_admin__/metrics");
+            return metrics.Contains("flowbalance_affinity_requests_total{otel_scope_name=\"FlowBalance\",result=\"hit\",service=\"default\"} 50")
+                && metrics.Contains("flowbalance_affinity_requests_total{otel_scope_name=\"FlowBalance\",result=\"miss\",service=\"default\"} 2");
+        }, "affinity hits and misses are counted");
     }
 
     [Fact]

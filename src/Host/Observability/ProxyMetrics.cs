@@ -22,6 +22,7 @@ public sealed class ProxyMetrics : IDisposable
     private readonly Histogram<double> _attempts;
     private readonly Histogram<double> _requests;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _affinity;
 
     public ProxyMetrics() : this(MeterName)
     {
@@ -36,6 +37,8 @@ public sealed class ProxyMetrics : IDisposable
         _requests = _meter.CreateHistogram<double>("flowbalance.request.duration", "s",
             "Duration of each client request at the edge, retries included (labels: service, code)");
         _retries = _meter.CreateCounter<long>("flowbalance.retries", null, "Attempts re-sent to another backend (labels: service, reason)");
+        _affinity = _meter.CreateCounter<long>("flowbalance.affinity.requests", null,
+            "Requests that carried an affinity cookie (labels: service, result = hit: served by its backend | miss: moved to another)");
     }
 
     public void Attempt(string service, string backend, int status, OutcomeKind kind, bool retry, long startedTimestamp)
@@ -56,6 +59,12 @@ public sealed class ProxyMetrics : IDisposable
 
     /// <summary>A retry; <paramref name="reason"/> is one of a few constants (connection_error, status, reset).</summary>
     public void Retry(string service, string reason) => _retries.Add(1, new TagList { { "service", service }, { "reason", reason } });
+
+    /// <summary>A request with an affinity cookie: did its backend serve it?</summary>
+    public void Affinity(string service, bool hit)
+    {
+        if (_affinity.Enabled) _affinity.Add(1, new TagList { { "service", service }, { "result", hit ? "hit" : "miss" } });
+    }
 
     public bool Enabled => _attempts.Enabled;
 

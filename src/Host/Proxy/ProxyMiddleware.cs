@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.State;
 using FlowBalance.Host.Observability;
 using FlowBalance.Host.Plugins;
@@ -164,6 +165,10 @@ public sealed partial class ProxyMiddleware(
             }
             if (withPlugins) Completed(context, chain, service, state, started);
             metrics.Request(service.Definition.Name, context.Response.StatusCode, started);
+            if (key.AffinityToken is { } token && settings.LoadBalancer.SessionAffinity.Type == SessionAffinityOptions.Cookie)
+            {
+                metrics.Affinity(service.Definition.Name, state.Backend.AffinityToken == token);
+            }
             Record(context, requestId, host, service.Definition.Name, state.AttemptRecords, started, RequestError(state));
         }
         finally
