@@ -35,7 +35,18 @@ public static class StartupBanner
         }
         if (failedPlugins.Count > 0) text.AppendLine($"  plugins not loaded: {string.Join(", ", failedPlugins)} (reasons above)");
         text.AppendLine($"  {GcBudget.Describe(Environment.GetEnvironmentVariable)}");
+        text.AppendLine($"  admin: {Admin(options)}");
         foreach (var warning in options.Warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString();
+    }
+
+    /// <summary>Where the observation endpoints are, and who may use them.</summary>
+    public static string Admin(FlowBalanceOptions options)
+    {
+        var who = options.Metrics.Allow.IsEmpty ? "loopback clients only" : $"loopback and {string.Join(", ", options.Metrics.Allow)}";
+        var metrics = options.Metrics.Enabled ? $"{ObservabilityHosting.AdminPath}/metrics, " : "";
+        var log = options.AccessLog.Path is { } path ? $"; access log {path}" : "";
+        var hooks = options.Webhooks.IsEmpty ? "" : $"; webhooks {string.Join(", ", options.Webhooks.Select(w => w.Id))}";
+        return $"{metrics}{ObservabilityHosting.AdminPath}/api/v1/{{status,events,requests}} ({who}){log}{hooks}";
     }
 }
