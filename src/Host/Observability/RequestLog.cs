@@ -60,8 +60,15 @@ public sealed class RequestLog
         slot.Query = query;
         slot.Status = status;
         slot.Service = service;
-        slot.AttemptCount = Math.Min(attempts.Length, Slot.MaxAttempts);
-        attempts[..slot.AttemptCount].CopyTo(slot.Attempts);
+        var count = Math.Min(attempts.Length, Slot.MaxAttempts);
+        if (count > 0) slot.First = attempts[0];
+        if (count > 1)
+        {
+            // Retried requests are few: a slot gets room for more attempts the first time it needs it, and keeps it.
+            slot.More ??= new AttemptRecord[Slot.MaxAttempts - 1];
+            attempts[1..count].CopyTo(slot.More);
+        }
+        slot.AttemptCount = count;
         slot.DurationTicks = Stopwatch.GetElapsedTime(startedTimestamp).Ticks;
         slot.BytesIn = bytesIn ?? -1;
         slot.BytesOut = bytesOut ?? -1;
@@ -93,7 +100,12 @@ public sealed class RequestLog
     private static RequestEntry? Copy(Slot slot, long sequence)
     {
         if (Volatile.Read(ref slot.Sequence) != sequence) return null;
-        var attempts = slot.Attempts.AsSpan(0, slot.AttemptCount).ToArray();
+        var count = slot.AttemptCount;
+        var more = slot.More;
+        if (count > 1 && more is null) return null; // torn by a writer: the sequence check would drop it anyway
+        var attempts = new AttemptRecord[count];
+        if (count > 0) attempts[0] = slot.First;
+        if (count > 1) more.AsSpan(0, count - 1).CopyTo(attempts.AsSpan(1));
         var path = slot.Query is { Length: > 0 } query ? slot.Path + query : slot.Path;
         var entry = new RequestEntry(slot.Time, slot.RequestId, slot.Client, slot.Method, slot.Host, path, slot.Status, slot.Service,
             attempts.Length > 0 ? attempts[^1].Backend : null, attempts, TimeSpan.FromTicks(slot.DurationTicks).TotalMilliseconds,
@@ -119,7 +131,8 @@ public sealed class RequestLog
         public int Status;
         public string? Service;
         public int AttemptCount;
-        public readonly AttemptRecord[] Attempts = new AttemptRecord[MaxAttempts];
+        public AttemptRecord First;
+        public AttemptRecord[]? More;
         public long DurationTicks;
         public long BytesIn;
         public long BytesOut;
