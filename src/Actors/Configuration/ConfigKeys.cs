@@ -47,7 +47,7 @@ internal static class ConfigKeys
 
     public static readonly string[] RequestLog = ["enabled", "size", "include_query"];
 
-    public static readonly string[] Metrics = ["enabled", "allow", "otlp_endpoint"];
+    public static readonly string[] Metrics = ["enabled", "allow", "otlp_endpoint", "otlp_protocol"];
 
     /// <summary>Reports each key of <paramref name="node"/> not in <paramref name="known"/>, with the closest known key.</summary>
     public static void CheckUnknown(ConfigNode node, IReadOnlyCollection<string> known)

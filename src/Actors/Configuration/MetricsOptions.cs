@@ -8,7 +8,10 @@ namespace FlowBalance.Actors.Configuration;
 /// who may scrape <c>/__lb_admin__/metrics</c> besides loopback clients (CIDR ranges), and an
 /// OpenTelemetry collector to push to (off unless set).
 /// </summary>
-public sealed record MetricsOptions(ImmutableArray<IPNetwork> Allow, Uri? OtlpEndpoint, bool Enabled = true)
+public sealed record MetricsOptions(ImmutableArray<IPNetwork> Allow, Uri? OtlpEndpoint, bool Enabled = true, string OtlpProtocol = "grpc")
 {
+    /// <summary><c>otlp_protocol</c>: gRPC (a collector's port 4317) or HTTP/protobuf (port 4318, <c>/v1/metrics</c>).</summary>
+    public static readonly string[] OtlpProtocols = ["grpc", "http"];
+
     public static readonly MetricsOptions Default = new([], null);
 }

@@ -26,7 +26,7 @@ internal static class ObservabilityReader
                 ? uri
                 : endpoint.Fail<Uri>($"must be an http:// or https:// URL such as \"http://127.0.0.1:4317\", found '{text}'");
         }
-        return new MetricsOptions(allow, otlp, node.Child("enabled")?.Bool() ?? true);
+        return new MetricsOptions(allow, otlp, node.Child("enabled")?.Bool() ?? true, node.Child("otlp_protocol")?.OneOf(MetricsOptions.OtlpProtocols) ?? "grpc");
     }
 
     public static RequestLogOptions ReadRequestLog(ConfigNode? section)

@@ -48,7 +48,16 @@ public static class ObservabilityHosting
                 .AddPrometheusExporter();
             // Runtime gauges named "*.count" come out as "*_count", which Prometheus reserves for histograms (promtool flags them).
             foreach (var (name, rename) in RuntimeRenames) metrics.AddView(name, new MetricStreamConfiguration { Name = rename });
-            if (options.Metrics.OtlpEndpoint is { } endpoint) metrics.AddOtlpExporter(otlp => otlp.Endpoint = endpoint);
+            if (options.Metrics.OtlpEndpoint is { } endpoint)
+            {
+                // The export interval is OpenTelemetry's own setting (OTEL_METRIC_EXPORT_INTERVAL, default 60 s).
+                metrics.AddOtlpExporter(otlp =>
+                {
+                    var http = options.Metrics.OtlpProtocol == "http";
+                    otlp.Protocol = http ? OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
+                    otlp.Endpoint = http && endpoint.AbsolutePath is "" or "/" ? new Uri(endpoint, "/v1/metrics") : endpoint;
+                });
+            }
         });
         return builder;
     }

@@ -65,6 +65,25 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Metrics_are_pushed_to_an_otlp_collector_when_one_is_configured()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        await using var a = await TestBackend.StartAsync("a");
+        await using var balancer = await BalancerProcess.StartAsync($$"""
+            flowbalance {
+              backends = ["{{a.Url}}"]
+              metrics { otlp_endpoint = "{{collector.Url}}", otlp_protocol = http }
+            }
+            """, new Dictionary<string, string> { ["OTEL_METRIC_EXPORT_INTERVAL"] = "500" });
+        using var client = balancer.CreateClient();
+        for (var i = 0; i < 5; i++) await client.GetStringAsync("/");
+
+        await Eventually.True(() => collector.Exports.Any(e => System.Text.Encoding.UTF8.GetString(e.Body).Contains("flowbalance.backend.request.duration")),
+            "an export carries the attempt histogram", TimeSpan.FromSeconds(15));
+        Assert.All(collector.Exports, e => Assert.Equal(("/v1/metrics", "application/x-protobuf"), (e.Path, e.ContentType)));
+    }
+
+    [Fact]
     public async Task The_exposition_passes_promtool_and_admin_paths_are_never_forwarded()
     {
         await using var a = await TestBackend.StartAsync("a");
