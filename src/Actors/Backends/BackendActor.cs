@@ -175,7 +175,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         var ejections = _slot.Current.Ejections + 1;
         var openFor = ScheduleHalfOpen(ejections);
         Transition(s => s with { Breaker = BreakerState.Open, Ejections = ejections },
-            new BreakerChanged(BreakerChanged.Open, openFor, ejections) { From = Name(_slot.Current.Breaker), To = BreakerChanged.Open, Reason = reason });
+            new BreakerChanged(BreakerChanged.Open, openFor, ejections) { From = StateNames.Of(_slot.Current.Breaker), To = BreakerChanged.Open, Reason = reason });
         _errorRate.Clear();
         Timers.StartPeriodicTimer("forgive", ForgiveDue.Instance, Breaker.RecoveryTimeout);
         Become(Open);
@@ -195,7 +195,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         _errorRate.Clear(); // the failures that opened it (and of any outage since) must not open it again at once
         _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64);
         Transition(s => s with { Breaker = BreakerState.Closed },
-            new BreakerChanged(BreakerChanged.Closed) { From = Name(_slot.Current.Breaker), To = BreakerChanged.Closed, Reason = reason });
+            new BreakerChanged(BreakerChanged.Closed) { From = StateNames.Of(_slot.Current.Breaker), To = BreakerChanged.Closed, Reason = reason });
         SlowStartBegun();
         Become(Closed);
     }
@@ -258,7 +258,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
             _slot.Gate.Close(_settings.SlowStart, Environment.TickCount64); // back in rotation: slow start
         }
         Transition(s => s with { Health = health },
-            new BackendHealthChanged(health != BackendHealth.Unhealthy) { From = Name(before), To = Name(health), Reason = reason });
+            new BackendHealthChanged(health != BackendHealth.Unhealthy) { From = StateNames.Of(before), To = StateNames.Of(health), Reason = reason });
         if (readmitted) SlowStartBegun();
     }
 
@@ -320,10 +320,6 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
 
     private void Announce(FlowEvent announcement) =>
         FlowEvents.Publish(Context.System, announcement with { Service = _service, Backend = _slot.Definition.Id, Url = _slot.Definition.Url.ToString() });
-
-    private static string Name(BackendHealth health) => StateNames.Of(health);
-
-    private static string Name(BreakerState state) => StateNames.Of(state);
 
     private static string Describe(RequestFailed failed) => failed.Kind switch
     {

@@ -98,18 +98,10 @@ public static class ObservabilityHosting
                 return context.Response.WriteAsync("the admin endpoints answer loopback clients and metrics.allow only\n");
             });
             if (options.Metrics.Enabled) admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
-            admin.Map("/api/v1/status", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
-                ? status.Handle(context)
-                : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
-            admin.Map("/api/v1/requests", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
-                ? RequestsEndpoint.Handle(context, requests)
-                : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
-            admin.Map("/api/v1/webhooks/deliveries", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
-                ? DeliveriesEndpoint.Handle(context, webhooks)
-                : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
-            admin.Map("/api/v1/events", endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
-                ? EventsEndpoint.Handle(context, history, events)
-                : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
+            MapGet(admin, "/api/v1/status", status.Handle);
+            MapGet(admin, "/api/v1/requests", context => RequestsEndpoint.Handle(context, requests));
+            MapGet(admin, "/api/v1/webhooks/deliveries", context => DeliveriesEndpoint.Handle(context, webhooks));
+            MapGet(admin, "/api/v1/events", context => EventsEndpoint.Handle(context, history, events));
             admin.Run(context =>
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -118,6 +110,12 @@ public static class ObservabilityHosting
         });
         return app;
     }
+
+    /// <summary>A read-only admin endpoint: GET answers, any other method is 405 problem+json.</summary>
+    private static void MapGet(IApplicationBuilder admin, string path, RequestDelegate handle) =>
+        admin.Map(path, endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
+            ? handle(context)
+            : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));
 
     /// <summary>The .NET runtime and process gauges whose OpenTelemetry names end in ".count".</summary>
     public static readonly (string Name, string Rename)[] RuntimeRenames =

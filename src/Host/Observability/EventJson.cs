@@ -49,7 +49,7 @@ public static class EventJson
 
     private static void Optional(Utf8JsonWriter json, string name, string? value, bool withNulls)
     {
-        if (value is not null) json.WriteString(name, value);
-        else if (withNulls) json.WriteNull(name);
+        if (withNulls) json.WriteStringOrNull(name, value);
+        else if (value is not null) json.WriteString(name, value);
     }
 }

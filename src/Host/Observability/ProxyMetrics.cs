@@ -11,7 +11,8 @@ namespace FlowBalance.Host.Observability;
 /// </summary>
 public sealed class ProxyMetrics : IDisposable
 {
-    public const string MeterName = "FlowBalance";
+    /// <summary>The one meter every FlowBalance instrument is on (the actors' probe metrics too).</summary>
+    public const string MeterName = FlowBalance.Actors.Health.ProbeMetrics.MeterName;
 
     /// <summary>Histogram buckets in seconds, 1 ms to 10 s.</summary>
     public static readonly double[] Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -65,14 +65,13 @@ public static class RequestsEndpoint
         json.WriteStartObject();
         json.WriteString("time", EventJson.Time(e.Time));
         json.WriteString("request_id", e.RequestId);
-        if (e.Client is { } client) json.WriteString("client", (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString());
-        else json.WriteNull("client");
+        json.WriteStringOrNull("client", e.Client is { } client ? (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString() : null);
         json.WriteString("method", e.Method);
         json.WriteString("host", e.Host);
         json.WriteString("path", e.Path);
         json.WriteNumber("status", e.Status);
-        Optional(json, "service", e.Service);
-        Optional(json, "backend", e.Backend);
+        json.WriteStringOrNull("service", e.Service);
+        json.WriteStringOrNull("backend", e.Backend);
         json.WriteStartArray("attempts");
         foreach (var attempt in e.Attempts)
         {
@@ -85,11 +84,9 @@ public static class RequestsEndpoint
         }
         json.WriteEndArray();
         json.WriteNumber("duration_ms", Math.Round(e.DurationMs, 3));
-        if (e.BytesIn is { } bytesIn) json.WriteNumber("bytes_in", bytesIn);
-        else json.WriteNull("bytes_in");
-        if (e.BytesOut is { } bytesOut) json.WriteNumber("bytes_out", bytesOut);
-        else json.WriteNull("bytes_out");
-        Optional(json, "error", e.Error);
+        json.WriteNumberOrNull("bytes_in", e.BytesIn);
+        json.WriteNumberOrNull("bytes_out", e.BytesOut);
+        json.WriteStringOrNull("error", e.Error);
         json.WriteEndObject();
     }
 
@@ -103,16 +100,5 @@ public static class RequestsEndpoint
         _ => "other",
     };
 
-    private static byte[] Serialize(RequestEntry e)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer)) Write(json, e);
-        return buffer.ToArray();
-    }
-
-    private static void Optional(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is not null) json.WriteString(name, value);
-        else json.WriteNull(name);
-    }
+    private static byte[] Serialize(RequestEntry e) => EventJson.Serialize(json => Write(json, e));
 }

@@ -74,26 +74,17 @@ public sealed class StatusEndpoint(RoutingTableStore routes, EventMetrics events
         json.WriteNumber("weight", slot.Definition.Weight);
         json.WriteString("state", StateNames.Of(snapshot.Health));
         json.WriteString("breaker", StateNames.Of(snapshot.Breaker));
-        if (snapshot.HealthPath is { } path) json.WriteString("health_path", path);
-        else json.WriteNull("health_path");
+        json.WriteStringOrNull("health_path", snapshot.HealthPath);
         json.WriteNumber("health_score", score);
         json.WriteNumber("in_flight", slot.Counters.InFlight);
         json.WriteNumber("rps", Math.Round(recent.Rps, 2));
         json.WriteNumber("error_rate", Math.Round(recent.ErrorRate, 4));
-        Number(json, "p50_ms", recent.P50Ms);
-        Number(json, "p99_ms", recent.P99Ms);
-        if (snapshot.LastError is { } error) json.WriteString("last_error", error);
-        else json.WriteNull("last_error");
-        if (snapshot.ChangedAt is { } changed) json.WriteString("last_change", EventJson.Time(changed));
-        else json.WriteNull("last_change");
+        json.WriteNumberOrNull("p50_ms", recent.P50Ms is { } p50 ? Math.Round(p50, 2) : null);
+        json.WriteNumberOrNull("p99_ms", recent.P99Ms is { } p99 ? Math.Round(p99, 2) : null);
+        json.WriteStringOrNull("last_error", snapshot.LastError);
+        json.WriteTimeOrNull("last_change", snapshot.ChangedAt);
         json.WriteNumber("ejections", snapshot.Ejections);
         json.WriteNumber("requests_total", slot.Counters.Sample().Requests);
         json.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v) json.WriteNumber(name, Math.Round(v, 2));
-        else json.WriteNull(name);
     }
 }

@@ -17,7 +17,7 @@ public sealed class TextLineFormatter(LogLevel minimum) : ConsoleFormatter(Name)
         var message = LogLine.Message(logEntry);
         var error = LogLine.Exception(logEntry);
         if (message.Length == 0 && error is null) return;
-        textWriter.Write(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        textWriter.Write(EventJson.Time(DateTimeOffset.UtcNow));
         textWriter.Write(' ');
         textWriter.Write(LogLine.Level(logEntry.LogLevel).PadRight(5));
         textWriter.Write(' ');

@@ -34,17 +34,14 @@ public static class DeliveriesEndpoint
         json.WriteString("state", delivery.State);
         json.WriteNumber("coalesced", delivery.Coalesced);
         json.WriteString("created", EventJson.Time(delivery.Created));
-        if (delivery.NextAttempt is { } next) json.WriteString("next_attempt", EventJson.Time(next));
-        else json.WriteNull("next_attempt");
+        json.WriteTimeOrNull("next_attempt", delivery.NextAttempt);
         json.WriteStartArray("attempts");
         foreach (var attempt in delivery.Attempts)
         {
             json.WriteStartObject();
             json.WriteString("time", EventJson.Time(attempt.Time));
-            if (attempt.Status is { } status) json.WriteNumber("status", status);
-            else json.WriteNull("status");
-            if (attempt.Error is { } error) json.WriteString("error", error);
-            else json.WriteNull("error");
+            json.WriteNumberOrNull("status", attempt.Status);
+            json.WriteStringOrNull("error", attempt.Error);
             json.WriteNumber("duration_ms", Math.Round(attempt.DurationMs, 1));
             json.WriteEndObject();
         }
