@@ -23,11 +23,17 @@ public static class EventTypes
     public const string PluginLoaded = "plugin.loaded";
     public const string PluginReloaded = "plugin.reloaded";
     public const string PluginFailed = "plugin.failed";
+    public const string CertificateLoaded = "certificate.loaded";
+    public const string CertificateRejected = "certificate.rejected";
+    public const string CertificateIssued = "certificate.issued";
+    public const string CertificateRenewed = "certificate.renewed";
+    public const string CertificateFailed = "certificate.failed";
 
     public static readonly IReadOnlyList<string> All =
     [
         BackendUp, BackendDown, HealthPathDiscovered, HealthPathMissing, BreakerOpen, BreakerHalfOpen, BreakerClosed,
         SlowStartStarted, SlowStartFinished, PanicEntered, PanicLeft, ServiceAllDown, ServiceRecovered,
         DrainStarted, DrainFinished, ConfigApplied, ConfigRejected, PluginLoaded, PluginReloaded, PluginFailed,
+        CertificateLoaded, CertificateRejected, CertificateIssued, CertificateRenewed, CertificateFailed,
     ];
 }
