@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Host.Hosting;
 using FlowBalance.Host.Plugins;
@@ -22,14 +23,23 @@ if (commandLine.Help)
 
 var (loaded, problems) = ConfigFile.Load(commandLine.ConfigPath);
 var options = loaded.Options;
-if (commandLine.Listen is { } listen)
+var listenOverride = commandLine.Listen.Count > 0 ? ConfigLoader.ListenFromCommandLine(commandLine.Listen) : (ImmutableArray<ListenEndpoint>?)null;
+foreach (var listen in commandLine.Listen)
 {
     if (ConfigLoader.ListenProblem(listen) is { } problem)
     {
         Console.Error.WriteLine($"flowbalance: --listen {problem}");
         return 2;
     }
-    options = options is null ? null : options with { Listen = listen };
+}
+if (listenOverride is { } overridden && options is not null)
+{
+    if (ConfigLoader.ListenOverrideProblems(overridden, options).FirstOrDefault() is { } problem)
+    {
+        Console.Error.WriteLine($"flowbalance: --listen {problem}");
+        return 2;
+    }
+    options = options with { Listen = overridden };
 }
 if (problems.Count > 0 || options is null)
 {
@@ -48,7 +58,8 @@ if (demoService is not null) options = options.WithServices([demoService]);
 // (1.5 MB resident we do not use; HTTPS listeners will add UseKestrelHttpsConfiguration back).
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.AddObservability(options);
-builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, commandLine.Listen, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));
+builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, listenOverride, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));
+builder.AddEdge(options); // after the actor system: its certificate events need the event hub subscribed
 var started = false;
 try
 {
@@ -71,7 +82,7 @@ try
 catch (Exception e) when (e is System.Net.Sockets.SocketException // an address this machine does not have
     || e is IOException && (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase)))
 {
-    Console.Error.WriteLine($"flowbalance: cannot listen on {options.Listen}: {e.Message}");
+    Console.Error.WriteLine($"flowbalance: cannot listen on {string.Join(", ", options.Listen.Select(l => l.Url))}: {e.Message}");
     return 1;
 }
 catch (Exception e) when (!started && AkkaSettings.Refused(e))

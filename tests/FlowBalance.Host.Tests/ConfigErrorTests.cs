@@ -84,7 +84,7 @@ public sealed class ConfigErrorTests
 
     [Theory]
     [InlineData("http://127.0.0.1:99999", "port 99999 is out of range (0-65535) in 'http://127.0.0.1:99999'")]
-    [InlineData("https://127.0.0.1:0", "HTTPS listeners come with the tls section, which is not available yet")]
+    [InlineData("https://127.0.0.1:0", "an https:// listener needs certificates: tls.certificates (PEM files) or tls.acme (automatic)")]
     [InlineData("http://localhost:0", "port 0 (any free port) needs an IP address such as 127.0.0.1, not localhost")]
     [InlineData("http://1.2.3:0", "'1.2.3' is not an IPv4 address")]
     public async Task A_listen_address_kestrel_cannot_bind_exits_with_code_2_and_no_stack_trace(string listen, string expected)

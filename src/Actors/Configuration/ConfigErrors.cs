@@ -1,8 +1,11 @@
 namespace FlowBalance.Actors.Configuration;
 
 /// <summary>Collects every problem found while mapping the configuration, with line numbers from the outline.</summary>
-internal sealed class ConfigErrors(HoconOutline? outline)
+internal sealed class ConfigErrors(HoconOutline? outline, string? baseDirectory = null)
 {
+    /// <summary>What relative paths in the file are relative to (the config file's folder).</summary>
+    public string BaseDirectory { get; } = baseDirectory ?? Environment.CurrentDirectory;
+
     private readonly List<ConfigError> _errors = [];
     private readonly List<string> _warnings = [];
     private readonly HashSet<(string, string)> _seen = [];

@@ -5,15 +5,17 @@ internal static class ConfigKeys
 {
     public static readonly string[] Settings =
         ["preserve_host", "retries", "request_timeout_ms", "slow_start_ms", "retry_buffer_bytes", "panic_threshold",
-         "max_connections", "max_queue", "queue_timeout_ms",
+         "max_connections", "max_queue", "queue_timeout_ms", "redirect_https", "hsts", .. UpstreamOptions.Keys,
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     public static readonly string[] Root =
-        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", .. Settings];
+        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", "tls", "state_dir", .. Settings];
 
     public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
 
-    public static readonly string[] Backend = ["url", "weight", "max_connections"];
+    public static readonly string[] Backend = ["url", "weight", "max_connections", .. UpstreamOptions.Keys];
+
+    public static readonly string[] Hsts = ["max_age", "include_subdomains", "preload"];
 
     public static readonly string[] Pool = ["id", "backends", "geo_steering", .. Settings];
 

@@ -39,7 +39,7 @@ public static class ConfigLoader
         var (outline, hocon, syntax) = HoconText.Parse(text, environment);
         if (syntax.Count > 0) return new ConfigLoadResult(null, null, syntax);
 
-        var errors = new ConfigErrors(outline);
+        var errors = new ConfigErrors(outline, baseDirectory);
         var section = hocon!.Root.GetObject().Items.TryGetValue("flowbalance", out var value) ? new ConfigNode(value, "flowbalance", errors) : (ConfigNode?)null;
         if (section is { IsObject: false } notObject)
         {
@@ -54,10 +54,12 @@ public static class ConfigLoader
     private static FlowBalanceOptions Read(ConfigNode? root, string? defaultBackends, string baseDirectory, Func<string, string?> environment, ConfigErrors errors)
     {
         if (root is { } r) ConfigKeys.CheckUnknown(r, ConfigKeys.Root);
-        var listen = root?.Child("listen") is { } l ? ReadListen(l) : null;
+        var listen = root?.Child("listen") is { } l ? ListenReader.Read(l) : null;
         var demo = root?.Child("demo_backends")?.Int(0, 16) ?? 0;
         var shutdown = root?.Child("shutdown_timeout")?.Duration(TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromMinutes(10));
         var pluginsDir = root?.Child("plugins_dir")?.FullPath(baseDirectory) ?? System.IO.Path.GetFullPath("plugins", baseDirectory);
+        var stateDir = root?.Child("state_dir")?.FullPath(baseDirectory) ?? System.IO.Path.GetFullPath("state", baseDirectory);
+        var tls = TlsReader.Read(root?.Child("tls"), baseDirectory, stateDir, errors);
         var geo = GeoReader.Read(root?.Child("geo"), root?.Child("trusted_proxies"), baseDirectory);
         var log = ObservabilityReader.ReadLog(root?.Child("log"));
         var events = ObservabilityReader.ReadEvents(root?.Child("events"));
@@ -92,6 +94,7 @@ public static class ConfigLoader
         }
         var defaults = SettingsReader.Read(root, defaults: null, ServiceSettings.Default);
         var plugins = PluginsReader.Read(root?.Child("plugins"), services.Select(s => s.Name).ToList(), errors);
+        EdgeChecks.Check(listen ?? FlowBalanceOptions.DefaultListen, tls, services, errors);
         return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, geo, [.. errors.Warnings])
         {
             ShutdownTimeout = shutdown ?? FlowBalanceOptions.DefaultShutdownTimeout,
@@ -101,6 +104,8 @@ public static class ConfigLoader
             RequestLog = requestLog,
             Webhooks = webhooks,
             AccessLog = accessLog,
+            Tls = tls,
+            StateDirectory = stateDir,
         };
     }
 
@@ -132,15 +137,19 @@ public static class ConfigLoader
         return vars.Child(DefaultBackendsVariable)?.String();
     }
 
-    private static string? ReadListen(ConfigNode node)
+    /// <summary>Why a <c>--listen</c> value is not a usable listen address, or null.</summary>
+    public static string? ListenProblem(string listen) => ListenUrls.Problem(listen);
+
+    /// <summary>What <c>--listen</c> values break in an otherwise valid configuration (an https:// listener without certificates…).</summary>
+    public static IReadOnlyList<string> ListenOverrideProblems(ImmutableArray<ListenEndpoint> listen, FlowBalanceOptions options)
     {
-        var text = node.String();
-        if (text is null) return null;
-        return ListenProblem(text) is { } problem ? node.Fail<string>(problem) : text;
+        var errors = new ConfigErrors(null);
+        EdgeChecks.Check(listen, options.Tls, options.Services, errors);
+        return [.. errors.All.Select(e => e.Message)];
     }
 
-    /// <summary>Why <paramref name="listen"/> is not a usable listen address (also for <c>--listen</c>), or null.</summary>
-    public static string? ListenProblem(string listen) => ListenUrls.Problem(listen);
+    /// <summary>The listeners of <c>--listen</c> values (each checked with <see cref="ListenProblem"/>).</summary>
+    public static ImmutableArray<ListenEndpoint> ListenFromCommandLine(IEnumerable<string> values) => ListenReader.FromText(values);
 
     public static readonly string[] AkkaLogLevels = ["DEBUG", "INFO", "WARNING", "ERROR", "OFF"];
 

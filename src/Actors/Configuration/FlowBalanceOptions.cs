@@ -7,7 +7,7 @@ namespace FlowBalance.Actors.Configuration;
 /// <see cref="DefaultSettings"/> are the top-level settings, for services created at run time (demo backends).
 /// </summary>
 public sealed record FlowBalanceOptions(
-    string Listen,
+    ImmutableArray<ListenEndpoint> Listen,
     int DemoBackends,
     string PluginsDirectory,
     ImmutableArray<ServiceDefinition> Services,
@@ -16,7 +16,7 @@ public sealed record FlowBalanceOptions(
     GeoOptions Geo,
     ImmutableArray<string> Warnings)
 {
-    public const string DefaultListen = "http://0.0.0.0:8080";
+    public static readonly ImmutableArray<ListenEndpoint> DefaultListen = [new("http://0.0.0.0:8080")];
 
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
 
@@ -40,6 +40,12 @@ public sealed record FlowBalanceOptions(
 
     /// <summary><c>events { history_size }</c>.</summary>
     public EventOptions Events { get; init; } = EventOptions.Default;
+
+    /// <summary><c>tls { certificates, default, min_version, acme }</c>.</summary>
+    public TlsOptions Tls { get; init; } = TlsOptions.None;
+
+    /// <summary><c>state_dir</c>: where the balancer keeps what it creates (ACME account and certificates); default ./state next to the config file.</summary>
+    public string StateDirectory { get; init; } = System.IO.Path.GetFullPath("state");
 
     /// <summary>The section for plugin <paramref name="name"/> (matched ignoring case), or the defaults.</summary>
     public PluginOptions PluginFor(string name) =>

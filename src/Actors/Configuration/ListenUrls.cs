@@ -22,17 +22,14 @@ internal static partial class ListenUrls
         return null;
     }
 
-    private static string? ProblemOf(string url)
+    /// <summary>Why <paramref name="url"/> (one address) is not usable, or null.</summary>
+    public static string? ProblemOf(string url)
     {
         var shown = UrlText.Redact(url);
         var match = Shape().Match(url);
         if (!match.Success) return Usage(shown);
         var scheme = match.Groups["scheme"].Value.ToLowerInvariant();
-        if (scheme == "https")
-        {
-            return $"HTTPS listeners come with the tls section, which is not available yet; listen on http:// and terminate TLS in front, found '{shown}'";
-        }
-        if (scheme != "http") return Usage(shown);
+        if (scheme is not ("http" or "https")) return Usage(shown);
         if (match.Groups["user"].Success) return $"a listen address has no user or password, found '{shown}'";
         var host = match.Groups["host"].Value;
         if (HostProblem(host) is { } problem) return $"{problem} in '{shown}'";
@@ -72,7 +69,28 @@ internal static partial class ListenUrls
             : $"'{host}' is not a host name or IP address";
     }
 
-    private static string Usage(string found) => $"must be a URL such as http://0.0.0.0:8080 (several separated by ';'), found '{found}'";
+    private static string Usage(string found) => $"must be a URL such as http://0.0.0.0:8080 or https://0.0.0.0:443, found '{found}'";
+
+    /// <summary>The host part (brackets of an IPv6 address removed) and port of a checked URL; the port defaults to 80/443.</summary>
+    public static (string Host, int Port) HostAndPort(string url)
+    {
+        var match = Shape().Match(url);
+        var host = match.Groups["host"].Value.Trim('[', ']');
+        var https = match.Groups["scheme"].Value.Equals("https", StringComparison.OrdinalIgnoreCase);
+        return (host, match.Groups["port"].Success ? int.Parse(match.Groups["port"].Value) : https ? 443 : 80);
+    }
+
+    /// <summary>Why <paramref name="protocols"/> does not fit the listener's scheme, or null.</summary>
+    public static string? ProtocolsProblem(string url, string protocols)
+    {
+        var https = url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        return (https, protocols) switch
+        {
+            (true, ListenEndpoint.H2c) => $"h2c is cleartext HTTP/2 and needs an http:// listener; on '{UrlText.Redact(url)}' HTTP/2 is negotiated by ALPN (protocols = \"h2\" for HTTP/2 only)",
+            (false, ListenEndpoint.H2) => $"HTTP/2 without TLS is h2c: protocols = \"h2c\" on '{UrlText.Redact(url)}'",
+            _ => null,
+        };
+    }
 
     [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?:(?<user>[^@/]*)@)?(?<host>\[[^\]/]*\]|[^:/\[\]@]*)(?::(?<port>[^/]*))?(?<path>/.*)?$")]
     private static partial Regex Shape();

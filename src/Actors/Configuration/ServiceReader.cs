@@ -14,8 +14,8 @@ internal static class ServiceReader
         var name = node.Child("name") is { } n ? ReadName(n) : null;
         name ??= DefaultName(hostname);
         var ids = new HashSet<string>(StringComparer.Ordinal); // backend ids are unique across the service's pools
-        var backends = node.Child("backends") is { } b ? ReadBackends(b, ids) : [];
         var settings = SettingsReader.Read(node, defaults, ServiceSettings.Default);
+        var backends = node.Child("backends") is { } b ? ReadBackends(b, ids, settings.Upstream) : [];
         var pools = node.Child("pools") is { } p ? ReadPools(p, ids, settings) : [];
         if (!pools.IsEmpty && !backends.IsEmpty)
         {
@@ -66,7 +66,7 @@ internal static class ServiceReader
         return valid ? host : node.Fail<string>($"is not a valid hostname or *.wildcard: '{text}'");
     }
 
-    public static ImmutableArray<BackendDefinition> ReadBackends(ConfigNode node, HashSet<string>? ids = null)
+    public static ImmutableArray<BackendDefinition> ReadBackends(ConfigNode node, HashSet<string>? ids, UpstreamOptions upstream)
     {
         if (!node.IsArray) return node.FailStruct<ImmutableArray<BackendDefinition>>("expected a list of backend URLs") ?? [];
         var result = ImmutableArray.CreateBuilder<BackendDefinition>();
@@ -74,10 +74,11 @@ internal static class ServiceReader
         foreach (var element in node.Elements())
         {
             if (ReadBackend(element) is not var (url, weight, maxConnections)) continue;
+            var own = element.IsObject ? UpstreamReader.ReadBackend(element, upstream) : upstream;
             var baseId = $"{url.Host}-{url.Port}".Replace('[', '_').Replace(']', '_').Replace(':', '_');
             var id = baseId;
             for (var i = 2; !ids.Add(id); i++) id = $"{baseId}-{i}";
-            result.Add(new BackendDefinition(id, url, weight, maxConnections));
+            result.Add(new BackendDefinition(id, url, weight, maxConnections) { Upstream = own });
         }
         return result.ToImmutable();
     }
@@ -148,7 +149,9 @@ internal static class ServiceReader
                 continue;
             }
             if (!ids.Add(id)) element.Errors.Add($"{element.Path}.id", $"duplicate pool id '{id}'");
-            var backends = element.Child("backends") is { } b ? ReadBackends(b, backendIds) : [];
+            // A pool's own settings override the service's, key by key.
+            var settings = SettingsReader.Read(element, defaults: null, serviceSettings);
+            var backends = element.Child("backends") is { } b ? ReadBackends(b, backendIds, settings.Upstream) : [];
             ImmutableArray<string> regions = [];
             string? fallback = null;
             if (element.Child("geo_steering") is { } geo)
@@ -158,8 +161,6 @@ internal static class ServiceReader
                 regions = geo.Child("regions") is { } r ? ReadRegions(r) : [];
                 fallback = geo.Child("fallback_pool")?.String();
             }
-            // A pool's own settings override the service's, key by key.
-            var settings = SettingsReader.Read(element, defaults: null, serviceSettings);
             pools.Add(new PoolDefinition(id, backends, regions, fallback, settings));
         }
         var result = pools.ToImmutable();

@@ -16,6 +16,15 @@ public sealed record ServiceSettings(
     int MaxQueue = 1000,
     TimeSpan? QueueTimeout = null)
 {
+    /// <summary><c>redirect_https</c>: plain-HTTP requests are answered 308 to the same URL on https://.</summary>
+    public bool RedirectHttps { get; init; }
+
+    /// <summary><c>hsts { }</c>: the Strict-Transport-Security header on HTTPS responses; null = none.</summary>
+    public HstsOptions? Hsts { get; init; }
+
+    /// <summary><c>protocol</c>, <c>tls_verify</c>, <c>ca_file</c>, <c>sni</c>, <c>client_cert</c>, <c>client_key</c>.</summary>
+    public UpstreamOptions Upstream { get; init; } = UpstreamOptions.Default;
+
     /// <summary>The largest <c>max_connections</c> accepted (per backend).</summary>
     public const int MaxConnectionsLimit = 1_000_000;
 

@@ -57,7 +57,27 @@ internal static class SettingsReader
             PanicThreshold: layers.Get("panic_threshold", n => n.Number(0, 100)) ?? d.PanicThreshold,
             MaxConnections: layers.Get("max_connections", n => n.Int(0, ServiceSettings.MaxConnectionsLimit)) ?? d.MaxConnections,
             MaxQueue: layers.Get("max_queue", n => n.Int(0, 1_000_000)) ?? d.MaxQueue,
-            QueueTimeout: layers.Get("queue_timeout_ms", n => n.Duration(ms, TimeSpan.Zero, TimeSpan.FromMinutes(10))) ?? d.QueueTimeout);
+            QueueTimeout: layers.Get("queue_timeout_ms", n => n.Duration(ms, TimeSpan.Zero, TimeSpan.FromMinutes(10))) ?? d.QueueTimeout)
+        {
+            RedirectHttps = layers.Get("redirect_https", n => n.Bool()) ?? d.RedirectHttps,
+            Hsts = ReadHsts(layers.Section("hsts", ConfigKeys.Hsts), d.Hsts),
+            Upstream = UpstreamReader.Read(own, defaults, d.Upstream),
+        };
+    }
+
+    private static HstsOptions? ReadHsts(Layers hsts, HstsOptions? fallback)
+    {
+        if (hsts.Own is null && hsts.Defaults is null) return fallback;
+        var d = fallback ?? new HstsOptions(HstsOptions.DefaultMaxAge, false, false);
+        var maxAge = hsts.Get("max_age", n => n.Duration(TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromDays(3650))) ?? d.MaxAge;
+        var preload = hsts.Get("preload", n => n.Bool()) ?? d.Preload;
+        var subdomains = hsts.Get("include_subdomains", n => n.Bool()) ?? d.IncludeSubdomains;
+        if (preload && (!subdomains || maxAge < TimeSpan.FromDays(365)))
+        {
+            (hsts.Own ?? hsts.Defaults)!.Value.Errors.Add((hsts.Own ?? hsts.Defaults)!.Value.Path + ".preload",
+                "the preload list (hstspreload.org) needs include_subdomains = true and max_age of at least 1 year (31536000)");
+        }
+        return new HstsOptions(maxAge, subdomains, preload);
     }
 
     private static ImmutableArray<int>? ReadStatuses(ConfigNode node)

@@ -1,18 +1,19 @@
 namespace FlowBalance.Host.Hosting;
 
-/// <summary>The command line: <c>--config PATH</c> (default ./hocon.conf) and <c>--listen URL</c>.</summary>
-public sealed record CommandLine(string ConfigPath, string? Listen, bool Help)
+/// <summary>The command line: <c>--config PATH</c> (default ./hocon.conf) and <c>--listen URL</c> (repeatable).</summary>
+public sealed record CommandLine(string ConfigPath, IReadOnlyList<string> Listen, bool Help)
 {
     public const string Usage =
         "usage: FlowBalance.Host [--config PATH] [--listen URL]\n" +
         "  --config PATH   HOCON configuration file (default ./hocon.conf)\n" +
-        "  --listen URL    address to listen on, overrides flowbalance.listen (e.g. http://0.0.0.0:8080)";
+        "  --listen URL    address to listen on, overrides flowbalance.listen (e.g. http://0.0.0.0:8080);\n" +
+        "                  give it several times for several listeners (https:// needs flowbalance.tls)";
 
     /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are wrong.</summary>
     public static CommandLine? Parse(string[] args, out string? error)
     {
         var config = "hocon.conf";
-        string? listen = null;
+        var listen = new List<string>();
         error = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -29,7 +30,7 @@ public sealed record CommandLine(string ConfigPath, string? Listen, bool Help)
                         return null;
                     }
                     if (name == "--config") config = value;
-                    else listen = value;
+                    else listen.Add(value);
                     break;
                 default:
                     error = $"unknown argument '{args[i]}'";

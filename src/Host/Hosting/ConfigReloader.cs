@@ -82,7 +82,7 @@ public sealed partial class ConfigReloader(
                 next = next.WithServices([demo with { Settings = next.DefaultSettings }]); // the demo backends keep running; settings follow the file
             }
             // Compared with what the process started with: that is what still runs until a restart.
-            if (next.Listen != _started.Listen) LogNeedsRestart(log, "listen", _started.Listen);
+            if (!next.Listen.SequenceEqual(_started.Listen)) LogNeedsRestart(log, "listen", string.Join(", ", _started.Listen));
             if (next.PluginsDirectory != _started.PluginsDirectory) LogNeedsRestart(log, "plugins_dir", _started.PluginsDirectory);
             if (next.ShutdownTimeout != _started.ShutdownTimeout) LogNeedsRestart(log, "shutdown_timeout", DurationText.Format(_started.ShutdownTimeout));
             if (ConfigSource.AkkaSectionOf(loaded.Hocon) != source.AkkaSection) LogNeedsRestart(log, "the akka section", "as read at startup; Akka.NET checks its values only then");

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using FlowBalance.Actors.Configuration;
 
 namespace FlowBalance.Host.Hosting;
@@ -7,7 +8,7 @@ namespace FlowBalance.Host.Hosting;
 /// that overrides it, the demo service started at startup (kept while the file configures none),
 /// and the file's <c>akka</c> section as the actor system was started with (a change needs a restart).
 /// </summary>
-public sealed record ConfigSource(string Path, string? ListenOverride, ServiceDefinition? DemoService, string? AkkaSection = null)
+public sealed record ConfigSource(string Path, ImmutableArray<ListenEndpoint>? ListenOverride, ServiceDefinition? DemoService, string? AkkaSection = null)
 {
     /// <summary>The <c>akka { }</c> section of a parsed file as text, for comparing two files; null when it has none.</summary>
     public static string? AkkaSectionOf(Akka.Configuration.Config? hocon) =>

@@ -15,7 +15,6 @@ public static class FlowBalanceHosting
 {
     public static WebApplicationBuilder AddFlowBalance(this WebApplicationBuilder builder, FlowBalanceOptions options, AkkaConfig hocon, ConfigSource source)
     {
-        builder.WebHost.UseUrls(options.Listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -10,7 +10,14 @@ public static class StartupBanner
     public static string Render(IEnumerable<string> addresses, string configPath, FlowBalanceOptions options, PluginSet plugins, IReadOnlyList<string> failedPlugins)
     {
         var text = new StringBuilder();
-        foreach (var address in addresses) text.AppendLine($"FlowBalance listening on {address}");
+        // Kestrel reports one address per listener, in the order they were bound.
+        var bound = addresses.ToList();
+        for (var i = 0; i < bound.Count; i++)
+        {
+            var endpoint = bound.Count == options.Listen.Length ? options.Listen[i] : null;
+            var protocols = endpoint is null || endpoint.Describe() == "HTTP/1.1" ? "" : $" ({endpoint.Describe()})";
+            text.AppendLine($"FlowBalance listening on {bound[i]}{protocols}");
+        }
         text.AppendLine($"  config: {Path.GetFullPath(configPath)}");
         foreach (var service in options.Services)
         {

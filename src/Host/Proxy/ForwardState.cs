@@ -76,9 +76,13 @@ public sealed class ForwardState
     public IReadOnlyList<BackendSlot> Tried => _tried;
 
     /// <summary>A state for a new request; give it back with <see cref="Return"/> once nothing refers to it.</summary>
-    public static ForwardState Rent(ServiceSlot service, long deadlineMs, bool bodyReplayable, RouteKey key, ActivePlugin[] plugins)
+    /// <summary>"https" or "http" as the client used it (X-Forwarded-Proto, the affinity cookie's Secure).</summary>
+    public string Scheme { get; private set; } = "http";
+
+    public static ForwardState Rent(ServiceSlot service, long deadlineMs, bool bodyReplayable, RouteKey key, ActivePlugin[] plugins, string scheme)
     {
         var state = Pool.Get();
+        state.Scheme = scheme;
         var settings = service.Definition.Settings;
         state.Service = service;
         state.DeadlineMs = deadlineMs;

@@ -37,7 +37,7 @@ public sealed class ForwardingTransformer : HttpTransformer
             headers.TryAddWithoutValidation("X-Forwarded-For", prior.Length > 0 ? $"{prior}, {clientAddress}" : clientAddress);
         }
         headers.Remove("X-Forwarded-Proto");
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Features.Get<ForwardState>()?.Scheme ?? request.Scheme);
         headers.Remove("X-Forwarded-Host");
         if (request.Host.HasValue) headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
     }
@@ -62,7 +62,7 @@ public sealed class ForwardingTransformer : HttpTransformer
         // The backend may send its own id; the client sees the one the balancer logged.
         httpContext.Response.Headers[RequestIds.Header] = httpContext.Request.Headers[RequestIds.Header];
         if (!result || state is null) return result;
-        AffinityCookie.SetIfChanged(httpContext, state.Service.Definition.Settings.LoadBalancer.SessionAffinity, state.Key, state.Backend);
+        AffinityCookie.SetIfChanged(httpContext, state.Service.Definition.Settings.LoadBalancer.SessionAffinity, state.Key, state.Backend, state.Scheme == ForwardedProto.Https);
         if (state.Plugins.Length > 0)
         {
             state.FailedPlugin = await PluginHooks.ResponseAsync(httpContext, state.Plugins, state.Decision);

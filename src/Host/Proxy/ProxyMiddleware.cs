@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.State;
+using FlowBalance.Host.Edge;
 using FlowBalance.Host.Observability;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Host.Steering;
@@ -18,7 +19,7 @@ namespace FlowBalance.Host.Proxy;
 /// </summary>
 public sealed partial class ProxyMiddleware(
     IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, RouteKeys keys, ForwarderClients clients, FailureLines lines,
-    ProxyMetrics metrics, RequestLog requests, ILogger<ProxyMiddleware> log)
+    ProxyMetrics metrics, RequestLog requests, HttpsRedirect httpsRedirect, ILogger<ProxyMiddleware> log)
 {
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
@@ -37,6 +38,19 @@ public sealed partial class ProxyMiddleware(
             var rejected = Reject(context, StatusCodes.Status404NotFound, $"No service is configured for host '{HostName.WithoutPort(hostHeader)}'\n");
             Record(context, requestId, hostHeader, null, [], started, "no_service");
             return rejected;
+        }
+        var settings = service.Definition.Settings;
+        if (settings.RedirectHttps || settings.Hsts is not null)
+        {
+            var https = keys.Scheme(context) == ForwardedProto.Https;
+            if (https && settings.Hsts is { } hsts) context.Response.Headers.StrictTransportSecurity = hsts.HeaderValue;
+            if (!https && settings.RedirectHttps && !HttpsRedirect.IsAcmeChallenge(context.Request))
+            {
+                var redirected = httpsRedirect.Answer(context, HostName.WithoutPort(hostHeader));
+                metrics.Request(service.Definition.Name, context.Response.StatusCode, started);
+                Record(context, requestId, hostHeader, service.Definition.Name, [], started, "redirect_https");
+                return redirected;
+            }
         }
         var chain = plugins.Current.For(service.Definition.Name);
         return ProxyAsync(context, service, chain, requestId, hostHeader, started);
@@ -92,7 +106,7 @@ public sealed partial class ProxyMiddleware(
 
         var settings = service.Definition.Settings;
         var deadline = Environment.TickCount64 + (long)settings.RequestTimeout.TotalMilliseconds;
-        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain);
+        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain, keys.Scheme(context));
         context.Features.Set(state);
         service.Retries.RequestStarted();
         try
@@ -110,7 +124,8 @@ public sealed partial class ProxyMiddleware(
                 var gone = false;
                 try
                 {
-                    error = await forwarder.SendAsync(context, backend.Definition.Prefix, forwarding.Invoker, forwarding.RequestConfig, forwarding.Transformer);
+                    var to = forwarding.For(backend.Definition);
+                    error = await forwarder.SendAsync(context, backend.Definition.Prefix, to.Invoker, to.RequestConfig, forwarding.Transformer);
                     if (error != ForwarderError.None)
                     {
                         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;

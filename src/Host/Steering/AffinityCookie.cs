@@ -7,7 +7,8 @@ namespace FlowBalance.Host.Steering;
 /// <summary>The session-affinity cookie: set when the request had none, or a stale or forged one, or its backend changed.</summary>
 public static class AffinityCookie
 {
-    public static void SetIfChanged(HttpContext context, SessionAffinityOptions affinity, RouteKey key, BackendSlot backend)
+    /// <param name="secure">The client came over HTTPS (its own connection, or a trusted proxy's X-Forwarded-Proto).</param>
+    public static void SetIfChanged(HttpContext context, SessionAffinityOptions affinity, RouteKey key, BackendSlot backend, bool secure)
     {
         if (affinity.Type != SessionAffinityOptions.Cookie || key.AffinityToken == backend.AffinityToken) return;
         var cookie = new SetCookieHeaderValue(affinity.CookieName, backend.AffinityToken)
@@ -15,7 +16,7 @@ public static class AffinityCookie
             Path = "/",
             HttpOnly = true,
             SameSite = Microsoft.Net.Http.Headers.SameSiteMode.Lax,
-            Secure = context.Request.IsHttps,
+            Secure = secure,
             MaxAge = affinity.MaxAge > TimeSpan.Zero ? affinity.MaxAge : null,
         };
         context.Response.Headers.Append(HeaderNames.SetCookie, cookie.ToString());

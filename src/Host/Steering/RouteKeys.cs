@@ -24,6 +24,9 @@ public sealed class RouteKeys(GeoOptions initial) : IDisposable
 
     public void Dispose() => _steering.Geo.Dispose();
 
+    /// <summary>"https" or "http" as the client used it (a trusted TLS-terminating proxy's X-Forwarded-Proto counts).</summary>
+    public string Scheme(HttpContext context) => ForwardedProto.Scheme(context, _steering.Options.TrustedProxies);
+
     public RouteKey For(HttpContext context, ServiceSlot service)
     {
         var affinity = service.Definition.Settings.LoadBalancer.SessionAffinity;

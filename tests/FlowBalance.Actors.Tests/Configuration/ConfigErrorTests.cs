@@ -185,7 +185,7 @@ public sealed class ConfigErrorTests
 
         Assert.Equal(
         [
-            "flowbalance.listen (line 6): must be a URL such as http://0.0.0.0:8080 (several separated by ';'), found '8080'",
+            "flowbalance.listen (line 6): must be a URL such as http://0.0.0.0:8080 or https://0.0.0.0:443, found '8080'",
             "flowbalance.retries (line 3): must be between 0 and 10, found 99",
             "flowbalance.activeHealthChecks.path (line 4): must start with '/', found 'health'",
             "flowbalance.activeHealthChecks.interval (line 4): expected a duration such as 30, \"500ms\" or \"2s\", found 'soon'",
