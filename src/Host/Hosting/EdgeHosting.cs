@@ -1,6 +1,8 @@
 using Akka.Actor;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Host.Edge;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FlowBalance.Host.Hosting;
 
@@ -19,12 +21,18 @@ public static class EdgeHosting
     }
 
     /// <summary>Serves the certificate files before Kestrel listens, and reports them once the actor system runs.</summary>
-    private sealed class EdgeStartup(CertificateFiles files, FlowBalanceOptions options, ActorSystem system) : IHostedService
+    private sealed class EdgeStartup(CertificateFiles files, FlowBalanceOptions options, ActorSystem system, HttpsRedirect redirect, IServer server, IHostApplicationLifetime lifetime) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             files.Apply(options.Tls);
             files.PublishTo(system);
+            // redirect_https sends clients to the first HTTPS listener's port, known once Kestrel bound it (port 0 in tests).
+            lifetime.ApplicationStarted.Register(() =>
+            {
+                var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+                if (addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } https) redirect.Port = new Uri(https).Port;
+            });
             return Task.CompletedTask;
         }
 

@@ -25,6 +25,17 @@ public sealed partial class BalancerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Every listener the banner names, in the order of <c>listen</c>, with what it serves ("" for HTTP/1.1, "h2c", "HTTP/1.1 + HTTP/2").</summary>
+    public IReadOnlyList<(Uri Address, string Protocols)> Listeners
+    {
+        get
+        {
+            lock (_output) return [.. _listeners];
+        }
+    }
+
+    private readonly List<(Uri, string)> _listeners = [];
+
     /// <summary>The config file the balancer runs on (rewrite it to test reloading).</summary>
     public string ConfigFile => _config?.Path ?? throw new InvalidOperationException("started without a config file");
 
@@ -72,6 +83,19 @@ public sealed partial class BalancerProcess : IAsyncDisposable
         return balancer;
     }
 
+    /// <summary>Starts the host on <paramref name="config"/> with the file's own <c>listen</c> (use port 0: see <see cref="Listeners"/>).</summary>
+    public static async Task<BalancerProcess> StartOwnListenersAsync(string config, IDictionary<string, string>? environment = null)
+    {
+        var file = new TempConfigFile(config);
+        var balancer = Launch(["--config", file.Path], environment, file);
+        await balancer.WaitUntilListeningAsync();
+        return balancer;
+    }
+
+    /// <summary>The listener with <paramref name="scheme"/> (and, if given, <paramref name="protocols"/>).</summary>
+    public Uri Listener(string scheme, string? protocols = null) =>
+        Listeners.First(l => l.Address.Scheme == scheme && (protocols is null || l.Protocols == protocols)).Address;
+
     /// <summary>Runs the host with <paramref name="args"/> until it exits; for configurations that must be refused.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string[] args, IDictionary<string, string>? environment = null)
     {
@@ -115,8 +139,17 @@ public sealed partial class BalancerProcess : IAsyncDisposable
     private void OnLine(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-        if (ListeningLine().Match(line) is { Success: true } match) _listening.TrySetResult(match.Groups[1].Value);
+        var match = ListeningLine().Match(line);
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            if (match.Success) _listeners.Add((new Uri(match.Groups[1].Value), match.Groups[2].Value));
+        }
+        // The banner lists every listener before its "config:" line; as a JSON entry it is one line.
+        if (_listeners.Count > 0 && (line.StartsWith("  config:", StringComparison.Ordinal) || match.Success && line.StartsWith('{')))
+        {
+            _listening.TrySetResult(Listeners[0].Address.ToString());
+        }
     }
 
     private async Task WaitUntilListeningAsync()
@@ -142,6 +175,6 @@ public sealed partial class BalancerProcess : IAsyncDisposable
     }
 
     // The banner's first line, or (log.format = json) the banner entry's message.
-    [GeneratedRegex(@"^(?:FlowBalance|\{.*""message"":""FlowBalance) listening on (http[^\s|"",]+)")]
+    [GeneratedRegex(@"^(?:FlowBalance|\{.*""message"":""FlowBalance) listening on (http[^\s|"",]+)(?: \(([^)]+)\))?")]
     private static partial Regex ListeningLine();
 }

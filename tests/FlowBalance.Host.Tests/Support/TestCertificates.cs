@@ -23,12 +23,45 @@ public static class TestCertificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
     }
 
+    /// <summary>An intermediate CA signed by <paramref name="root"/>, as public CAs issue from.</summary>
+    public static X509Certificate2 CreateIntermediate(X509Certificate2 root, string commonName = "FlowBalance test intermediate")
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var signed = request.Create(root, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(20), serial);
+        return signed.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="leaf"/> (followed by <paramref name="chain"/>) and its key as PEM files in
+    /// <paramref name="directory"/>, the way certbot renews: the key first, then the certificate renamed into place.
+    /// </summary>
+    public static (string Cert, string Key) WritePem(string directory, string name, X509Certificate2 leaf, params X509Certificate2[] chain)
+    {
+        var cert = System.IO.Path.Combine(directory, name + ".crt");
+        var key = System.IO.Path.Combine(directory, name + ".key");
+        File.WriteAllText(key + ".tmp", PrivateKeyPem(leaf));
+        File.Move(key + ".tmp", key, overwrite: true);
+        File.WriteAllText(cert + ".tmp", string.Concat(new[] { leaf }.Concat(chain).Select(c => c.ExportCertificatePem() + "\n")));
+        File.Move(cert + ".tmp", cert, overwrite: true);
+        return (cert, key);
+    }
+
     /// <summary>A server certificate for <paramref name="names"/> (DNS names or IP literals; the first is the CN).</summary>
-    public static X509Certificate2 CreateLeaf(X509Certificate2 ca, params string[] names)
+    public static X509Certificate2 CreateLeaf(X509Certificate2 ca, params string[] names) => CreateLeaf(ca, null, names);
+
+    /// <summary>A server certificate whose subject also carries O=<paramref name="organization"/> (to tell versions apart).</summary>
+    public static X509Certificate2 CreateLeaf(X509Certificate2 ca, string? organization, params string[] names)
     {
         if (names.Length == 0) names = ["localhost", "127.0.0.1"];
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={names[0]}", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest($"CN={names[0]}{(organization is null ? "" : $", O={organization}")}", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         foreach (var name in names)
         {
@@ -53,12 +86,13 @@ public static class TestCertificates
     public static SocketsHttpHandler TrustingHandler(X509Certificate2 root)
     {
         var handler = new SocketsHttpHandler { UseProxy = false };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, presented, errors) =>
         {
             if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0) return false;
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.Add(root);
+            if (presented is not null) chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore); // the intermediates the server sent
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // no network: no CRL/OCSP fetch
             return chain.Build((X509Certificate2)certificate);
         };
