@@ -7,6 +7,8 @@ namespace FlowBalance.Actors.Health;
 /// HTTP health probes. Discovery tries <c>/health</c>, <c>/healthz</c>, <c>/status</c> in order: the
 /// first that exists (any answer but 404/405/410) becomes the backend's health path, and its
 /// status decides health (2xx/3xx healthy). When none exists the backend is checked by TCP connect.
+/// gRPC backends use <see cref="GrpcHealthCheck"/>, which asks for HTTP/2 per request on this same
+/// client (HTTP/1.1 by default).
 /// </summary>
 public sealed class HttpHealthProber : IHealthProber, IDisposable
 {
@@ -38,6 +40,7 @@ public sealed class HttpHealthProber : IHealthProber, IDisposable
             {
                 ProbeMode.Path => await ProbePath(backend, target, deadline.Token),
                 ProbeMode.Tcp => await ProbeTcp(backend, deadline.Token),
+                ProbeMode.Grpc => await GrpcHealthCheck.CheckAsync(_client, backend, target.GrpcService, timeout, deadline.Token),
                 _ => await Discover(backend, deadline.Token),
             };
         }

@@ -71,12 +71,15 @@ public sealed class GrpcBackendTests
         await using var _ = backend;
         using var __ = channel;
         var client = new Echo.EchoClient(channel);
+        // Warm (connection, JIT) first: a cold first call could outlive a short deadline before reaching the backend.
+        await client.UnaryAsync(new EchoRequest());
 
         var e = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.SleepAsync(new SleepRequest { SleepMs = 30_000 }, deadline: DateTime.UtcNow.AddMilliseconds(300)));
+            await client.SleepAsync(new SleepRequest { SleepMs = 30_000 }, deadline: DateTime.UtcNow.AddSeconds(1)));
 
         Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
-        await Eventually.True(() => backend.Echo.SleepsCancelled == 1, "the backend's call was cancelled", TimeSpan.FromSeconds(10));
+        await Eventually.True(() => backend.Echo.SleepsCancelled == 1,
+            $"the backend's call was cancelled (calls {backend.CallsTo("Sleep")}, completed {backend.Echo.SleepsCompleted})", TimeSpan.FromSeconds(10));
         Assert.Equal(0, backend.Echo.SleepsCompleted);
     }
 

@@ -61,7 +61,8 @@ public sealed class GrpcBackend : IAsyncDisposable
     public int CallsTo(string method) => _callsByMethod.GetValueOrDefault(method);
 
     /// <param name="certificate">A server certificate with its private key: serve TLS instead of h2c.</param>
-    public static async Task<GrpcBackend> StartAsync(string name, X509Certificate2? certificate = null)
+    /// <param name="healthService">False: no Health service, so Check answers UNIMPLEMENTED like many real servers.</param>
+    public static async Task<GrpcBackend> StartAsync(string name, X509Certificate2? certificate = null, bool healthService = true)
     {
         // No config file watcher: each is an inotify instance, and tests start many hosts.
         var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false"]);
@@ -94,7 +95,7 @@ public sealed class GrpcBackend : IAsyncDisposable
             return next(context);
         });
         app.MapGrpcService<EchoService>();
-        app.MapGrpcService<HealthServiceImpl>();
+        if (healthService) app.MapGrpcService<HealthServiceImpl>();
         await app.StartAsync();
         self = new GrpcBackend(name, app, health, echo);
         return self;
