@@ -20,6 +20,10 @@ internal static class EdgeChecks
         }
         foreach (var service in services)
         {
+            if (service.Backends.FirstOrDefault(b => b.Url.Scheme == "https" && !b.Upstream.TlsVerify) is { } unverified)
+            {
+                errors.Warn($"service {service.Name}: tls_verify = false, so the certificate of {unverified.Url} (and any backend with it off) is not checked; anyone on the path can impersonate it (prefer ca_file)");
+            }
             if (!https && (service.Settings.RedirectHttps || service.Settings.Hsts is not null))
             {
                 errors.Add("flowbalance.listen", $"service {service.Name} sets {(service.Settings.RedirectHttps ? "redirect_https" : "hsts")}, which needs an https:// listener");

@@ -67,13 +67,34 @@ public sealed class TestBackend : IAsyncDisposable
     public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
 
     /// <param name="health">The health endpoints this backend has; the others answer 404.</param>
-    public static async Task<TestBackend> StartAsync(string name, string[]? health = null, int port = 0)
+    /// <param name="certificate">Serve HTTPS (HTTP/1.1 and HTTP/2) with this certificate instead of plain HTTP.</param>
+    /// <param name="clientCa">With HTTPS: require a client certificate issued by this CA (mTLS); its subject is echoed in X-Client-Certificate.</param>
+    public static async Task<TestBackend> StartAsync(string name, string[]? health = null, int port = 0,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, System.Security.Cryptography.X509Certificates.X509Certificate2? clientCa = null)
     {
         health ??= HealthPaths;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+        if (certificate is null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        else builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null;
+            if (certificate is not null) k.Listen(System.Net.IPAddress.Loopback, port, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                if (clientCa is null) return;
+                https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (client, _, _) =>
+                {
+                    using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                    chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(clientCa);
+                    chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                    return chain.Build(client);
+                };
+            }));
+        });
         var app = builder.Build();
         TestBackend? self = null;
         app.UseWebSockets();
@@ -120,6 +141,7 @@ public sealed class TestBackend : IAsyncDisposable
         app.Map("/{**path}", (HttpContext context) =>
         {
             context.Response.Headers["X-Backend"] = name;
+            if (context.Connection.ClientCertificate is { } client) context.Response.Headers["X-Client-Certificate"] = client.Subject;
             return Results.Text(name);
         });
         await app.StartAsync();

@@ -77,6 +77,19 @@ public static class TestCertificates
         return signed.CopyWithPrivateKey(key);
     }
 
+    /// <summary>A client certificate (clientAuth) for mTLS, signed by <paramref name="ca"/>.</summary>
+    public static X509Certificate2 CreateClient(X509Certificate2 ca, string commonName)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false)); // clientAuth
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(7), serial);
+        return signed.CopyWithPrivateKey(key);
+    }
+
     public static string CertificatePem(X509Certificate2 certificate) => certificate.ExportCertificatePem();
 
     public static string PrivateKeyPem(X509Certificate2 certificate) =>
