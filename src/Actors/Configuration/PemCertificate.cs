@@ -55,6 +55,10 @@ public sealed record PemCertificate(X509Certificate2 Leaf, X509Certificate2Colle
         return new PemCertificate(leaf, new X509Certificate2Collection(all.Skip(1).ToArray()), names);
     }
 
+    /// <summary>A certificate obtained another way (ACME), with the DNS names read from the leaf.</summary>
+    public static PemCertificate From(X509Certificate2 leaf, X509Certificate2Collection intermediates) =>
+        new(leaf, intermediates, leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault()?.EnumerateDnsNames().ToImmutableArray() ?? []);
+
     /// <summary>True when a DNS name of the certificate covers <paramref name="host"/> (a wildcard covers one label).</summary>
     public bool Covers(string host) => DnsNames.Any(name => Matches(name, host));
 

@@ -16,7 +16,11 @@ public sealed record TlsOptions(ImmutableArray<CertificateFileOptions> Certifica
 }
 
 /// <summary>One PEM pair: <c>{ hosts, cert, key }</c>; <see cref="Hosts"/> default to the certificate's DNS names.</summary>
-public sealed record CertificateFileOptions(ImmutableArray<string> Hosts, string CertPath, string KeyPath);
+public sealed record CertificateFileOptions(ImmutableArray<string> Hosts, string CertPath, string KeyPath)
+{
+    /// <summary>Value equality (a record compares ImmutableArray by reference).</summary>
+    public bool SameAs(CertificateFileOptions other) => CertPath == other.CertPath && KeyPath == other.KeyPath && Hosts.SequenceEqual(other.Hosts);
+}
 
 /// <summary>
 /// <c>tls.acme</c>: certificates obtained and renewed over ACME (HTTP-01). Empty <see cref="Hosts"/>
@@ -34,6 +38,11 @@ public sealed record AcmeOptions(
     public static readonly Uri LetsEncrypt = new("https://acme-v02.api.letsencrypt.org/directory");
 
     public static readonly TimeSpan DefaultRenewBefore = TimeSpan.FromDays(30);
+
+    /// <summary>Value equality (a record compares ImmutableArray by reference).</summary>
+    public static bool Same(AcmeOptions? a, AcmeOptions? b) => a is null || b is null
+        ? a is null && b is null
+        : (a with { Hosts = [] }) == (b with { Hosts = [] }) && a.Hosts.SequenceEqual(b.Hosts);
 
     /// <summary>The host names to hold a certificate for (one certificate per name).</summary>
     public IReadOnlyList<string> HostsFor(IEnumerable<ServiceDefinition> services) => FromServices

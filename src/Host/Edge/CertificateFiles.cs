@@ -43,7 +43,7 @@ public sealed partial class CertificateFiles(CertificateStore store, ILogger<Cer
             // A new min_version means new handshake options for every certificate.
             var previous = tls.MinVersion == _tls.MinVersion ? _entries.ToDictionary(e => e.Source) : [];
             _tls = tls;
-            _entries = [.. tls.Certificates.Select(c => previous.TryGetValue(CertificateStore.FileSourcePrefix + c.CertPath, out var old) && old.Options == c ? old : new Entry(c))];
+            _entries = [.. tls.Certificates.Select(c => previous.TryGetValue(CertificateStore.FileSourcePrefix + c.CertPath, out var old) && old.Options.SameAs(c) ? old : new Entry(c))];
             var sources = _entries.Select(e => e.Source).ToHashSet();
             store.RemoveWhere(c => c.Source.StartsWith(CertificateStore.FileSourcePrefix, StringComparison.Ordinal) && !sources.Contains(c.Source));
             store.SetDefault(tls.Default);

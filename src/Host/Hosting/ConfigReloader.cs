@@ -4,6 +4,7 @@ using Akka.Hosting;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Events;
 using FlowBalance.Actors.Routing;
+using FlowBalance.Host.Edge;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Host.Steering;
 
@@ -16,7 +17,7 @@ namespace FlowBalance.Host.Hosting;
 /// </summary>
 public sealed partial class ConfigReloader(
     ConfigSource source, FlowBalanceOptions initial, IRequiredActor<ConfigActor> configActor, RouteKeys keys, PluginManager plugins,
-    ActorSystem system, ILogger<ConfigReloader> log) : IHostedService, IDisposable
+    CertificateFiles certificates, ActorSystem system, ILogger<ConfigReloader> log) : IHostedService, IDisposable
 {
     /// <summary>Quiet time after the last file event: editors write a file in several steps.</summary>
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
@@ -85,11 +86,16 @@ public sealed partial class ConfigReloader(
             if (!next.Listen.SequenceEqual(_started.Listen)) LogNeedsRestart(log, "listen", string.Join(", ", _started.Listen));
             if (next.PluginsDirectory != _started.PluginsDirectory) LogNeedsRestart(log, "plugins_dir", _started.PluginsDirectory);
             if (next.ShutdownTimeout != _started.ShutdownTimeout) LogNeedsRestart(log, "shutdown_timeout", DurationText.Format(_started.ShutdownTimeout));
+            if (!AcmeOptions.Same(next.Tls.Acme, _started.Tls.Acme) || next.Tls.Acme is { } acme && !acme.HostsFor(next.Services).SequenceEqual(acme.HostsFor(_started.Services)))
+            {
+                LogNeedsRestart(log, "tls.acme (or the hosts it covers)", "the certificates ordered at startup");
+            }
             if (ConfigSource.AkkaSectionOf(loaded.Hocon) != source.AkkaSection) LogNeedsRestart(log, "the akka section", "as read at startup; Akka.NET checks its values only then");
 
             var applied = await configActor.ActorRef.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(next, reason), ApplyTimeout);
             keys.Update(next.Geo);
             plugins.Reconfigure(next); // the config actor announced config.applied
+            certificates.Apply(next.Tls); // certificate files added, removed or changed; tls.default, min_version
         }
         catch (Exception e) when (e is AskTimeoutException or IOException or InvalidOperationException)
         {

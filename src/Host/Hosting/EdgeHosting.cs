@@ -1,12 +1,17 @@
 using Akka.Actor;
 using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Events;
 using FlowBalance.Host.Edge;
+using FlowBalance.Host.Edge.Acme;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FlowBalance.Host.Hosting;
 
-/// <summary>The edge: listeners (HTTP/1.1, h2c, HTTPS with HTTP/2), certificates per SNI name and their files.</summary>
+/// <summary>
+/// The edge: listeners (HTTP/1.1, h2c, HTTPS with HTTP/2), certificates per SNI name from PEM files
+/// (watched) and from ACME (obtained and renewed), and the HTTP-01 challenge answers.
+/// </summary>
 public static class EdgeHosting
 {
     public static WebApplicationBuilder AddEdge(this WebApplicationBuilder builder, FlowBalanceOptions options)
@@ -17,7 +22,38 @@ public static class EdgeHosting
         builder.Services.AddSingleton<HttpsRedirect>();
         builder.Services.AddHostedService<EdgeStartup>();
         builder.WebHost.ConfigureKestrel(kestrel => KestrelListeners.Bind(kestrel, options.Listen, certificates));
+        if (options.Tls.Acme is { } acme) AddAcme(builder.Services, acme, options, certificates);
         return builder;
+    }
+
+    public static WebApplication UseEdge(this WebApplication app)
+    {
+        if (app.Services.GetService<Http01Challenges>() is { } challenges) app.UseAcmeChallenges(challenges);
+        return app;
+    }
+
+    /// <summary>One certificate per host name, obtained over HTTP-01 and renewed before <c>renew_before</c>.</summary>
+    private static void AddAcme(IServiceCollection services, AcmeOptions acme, FlowBalanceOptions options, CertificateStore certificates)
+    {
+        services.AddSingleton<Http01Challenges>();
+        services.AddSingleton(sp =>
+        {
+            var storage = new AcmeStorage(acme.Storage);
+            var client = new AcmeClient(acme.Directory, AcmeHttpHandler.Create(acme.CaFile), storage.LoadOrCreateAccountKey(), sp.GetRequiredService<ILogger<AcmeClient>>())
+            {
+                Email = acme.Email,
+            };
+            var system = sp.GetRequiredService<ActorSystem>();
+            var protocols = TlsPolicy.Protocols(options.Tls.MinVersion);
+            return new AcmeCertificateManager(client, storage, sp.GetRequiredService<Http01Challenges>(),
+                acme.HostsFor(options.Services).Select(host => (IReadOnlyList<string>)[host]),
+                issued => certificates.Set(new ServedCertificate(CertificateStore.AcmeSourcePrefix + issued.Hosts[0], [.. issued.Hosts],
+                    PemCertificate.From(issued.Leaf, issued.Intermediates), protocols)),
+                change => FlowEvents.Publish(system, change),
+                sp.GetRequiredService<ILogger<AcmeCertificateManager>>(),
+                RenewalSchedule.Default with { RenewBefore = acme.RenewBefore });
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<AcmeCertificateManager>());
     }
 
     /// <summary>Serves the certificate files before Kestrel listens, and reports them once the actor system runs.</summary>

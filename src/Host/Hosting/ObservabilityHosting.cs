@@ -35,6 +35,7 @@ public static class ObservabilityHosting
             builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         }
         builder.Services.AddSingleton<StateMetrics>();
+        builder.Services.AddSingleton<EdgeMetrics>();
 
         if (!options.Metrics.Enabled) return builder; // instruments without a listener record nothing
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
@@ -89,6 +90,7 @@ public static class ObservabilityHosting
         var status = new StatusEndpoint(app.Services.GetRequiredService<FlowBalance.Actors.State.RoutingTableStore>(),
             app.Services.GetRequiredService<EventMetrics>(), FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
         app.Services.GetRequiredService<StateMetrics>(); // its observable instruments exist from now on
+        app.Services.GetRequiredService<EdgeMetrics>();
         app.Map(AdminPath, admin =>
         {
             admin.Use((context, next) =>
