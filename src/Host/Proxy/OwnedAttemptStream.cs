@@ -46,7 +46,9 @@ public sealed class OwnedAttemptStream : Stream, IValueTaskSource<int>
             throw;
         }
         var stream = new NetworkStream(socket, ownsSocket: true);
-        return context.InitialRequestMessage.RequestUri?.Scheme == Uri.UriSchemeHttp ? new OwnedAttemptStream(stream) : stream;
+        // HTTP/1.1 only: an h2c connection carries many requests at once, so "closed before the response" is not one attempt's.
+        var request = context.InitialRequestMessage;
+        return request.RequestUri?.Scheme == Uri.UriSchemeHttp && request.Version.Major < 2 ? new OwnedAttemptStream(stream) : stream;
     }
 
     public override bool CanRead => _inner.CanRead;

@@ -105,7 +105,14 @@ public sealed partial class ProxyMiddleware(
         }
 
         var settings = service.Definition.Settings;
-        var deadline = Environment.TickCount64 + (long)settings.RequestTimeout.TotalMilliseconds;
+        var timeout = settings.RequestTimeout;
+        if (GrpcCalls.Is(context.Request))
+        {
+            // grpc-timeout bounds retries too; a backend failing mid-call ends it with UNAVAILABLE, not a reset.
+            if (GrpcCalls.Timeout(context.Request) is { } grpcTimeout && grpcTimeout < timeout) timeout = grpcTimeout;
+            if (context.Features.Get<IHttpResetFeature>() is { } reset) context.Features.Set<IHttpResetFeature>(new GrpcCalls.UnavailableOnReset(context, reset));
+        }
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain, keys.Scheme(context));
         context.Features.Set(state);
         service.Retries.RequestStarted();
@@ -379,6 +386,7 @@ public sealed partial class ProxyMiddleware(
 
     private static Task Reject(HttpContext context, int status, string message)
     {
+        if (GrpcCalls.Is(context.Request)) return GrpcCalls.Reject(context, status, message);
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(message);

@@ -21,7 +21,8 @@ public static class RetryRules
         ExceptionChain.First(error, e => e
             is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
             or SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut or SocketError.HostNotFound }
-            or TimeoutException) is not null; // TimeoutException: SocketsHttpHandler.ConnectTimeout
+            or TimeoutException // SocketsHttpHandler.ConnectTimeout
+            or System.Security.Authentication.AuthenticationException) is not null; // a failed TLS handshake: no request byte was sent
 
     /// <summary>
     /// Wait before retry number <paramref name="retry"/> (1-based): none for an immediate failover,
