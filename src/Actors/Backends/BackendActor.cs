@@ -62,7 +62,8 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         slot.Counters.CopyLatency(_latencyBefore); // a restarted actor counts from here
         _errorRate = new ErrorRateWindow((int)Math.Ceiling(settings.CircuitBreaker.ErrorRateWindow / sampleInterval));
         _probes = new ProbeStreak(settings.ActiveHealthChecks.ConsecutiveUp, settings.ActiveHealthChecks.ConsecutiveDown);
-        _probeTarget = slot.Current.HealthPath is { } known ? ProbeTarget.ForPath(known)
+        _probeTarget = settings.ActiveHealthChecks.Type == ActiveHealthCheckOptions.Grpc ? ProbeTarget.ForGrpc(settings.ActiveHealthChecks.GrpcService)
+            : slot.Current.HealthPath is { } known ? ProbeTarget.ForPath(known)
             : settings.ActiveHealthChecks.Path is { } path ? ProbeTarget.ForPath(path)
             : ProbeTarget.Discover;
         switch (slot.Current.Breaker)
@@ -209,7 +210,7 @@ public sealed class BackendActor : ReceiveActor, IWithTimers
         Task<ProbeResult> probe;
         try
         {
-            probe = _prober.ProbeAsync(_slot.Definition.Url, target, _settings.ActiveHealthChecks.Timeout, CancellationToken.None);
+            probe = _prober.ProbeAsync(_slot.Definition, target, _settings.ActiveHealthChecks.Timeout, CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -13,6 +13,16 @@ public sealed record ActiveHealthCheckOptions(
     int ConsecutiveDown,
     TimeSpan? UnhealthyInterval = null)
 {
+    public const string Http = "http", Grpc = "grpc";
+
+    public static readonly string[] Types = [Http, Grpc];
+
+    /// <summary><c>type</c>: <c>http</c> (a health path, discovered or given) or <c>grpc</c> (grpc.health.v1.Health/Check).</summary>
+    public string Type { get; init; } = Http;
+
+    /// <summary><c>grpc_service</c>: the service name asked about; "" is the server as a whole.</summary>
+    public string GrpcService { get; init; } = "";
+
     /// <summary>How often a backend out of rotation (unhealthy or breaker open) is probed: sooner back (HAProxy's downinter).</summary>
     public TimeSpan OutOfRotationInterval => UnhealthyInterval ?? (Interval < TimeSpan.FromSeconds(5) ? Interval : TimeSpan.FromSeconds(5));
 

@@ -21,7 +21,7 @@ internal static class ConfigKeys
 
     public static readonly string[] GeoSteering = ["regions", "fallback_pool"];
 
-    public static readonly string[] ActiveHealthChecks = ["enabled", "path", "interval", "timeout", "consecutive_up", "consecutive_down", "unhealthy_interval"];
+    public static readonly string[] ActiveHealthChecks = ["enabled", "type", "grpc_service", "path", "interval", "timeout", "consecutive_up", "consecutive_down", "unhealthy_interval"];
 
     public static readonly string[] PassiveHealthChecks = ["circuit_breaker"];
 

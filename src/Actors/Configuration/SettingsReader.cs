@@ -32,7 +32,11 @@ internal static class SettingsReader
                 Timeout: active.Get("timeout", n => n.Duration(seconds, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10))) ?? d.ActiveHealthChecks.Timeout,
                 ConsecutiveUp: active.Get("consecutive_up", n => n.Int(1, 100)) ?? d.ActiveHealthChecks.ConsecutiveUp,
                 ConsecutiveDown: active.Get("consecutive_down", n => n.Int(1, 100)) ?? d.ActiveHealthChecks.ConsecutiveDown,
-                UnhealthyInterval: active.Get("unhealthy_interval", n => n.Duration(seconds, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.ActiveHealthChecks.UnhealthyInterval),
+                UnhealthyInterval: active.Get("unhealthy_interval", n => n.Duration(seconds, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.ActiveHealthChecks.UnhealthyInterval)
+            {
+                Type = active.GetRef("type", n => n.OneOf(ActiveHealthCheckOptions.Types)) ?? d.ActiveHealthChecks.Type,
+                GrpcService = active.GetRef("grpc_service", n => n.String()) ?? d.ActiveHealthChecks.GrpcService,
+            },
             new CircuitBreakerOptions(
                 FailureThreshold: breaker.Get("failure_threshold", n => n.Int(1, 10_000)) ?? d.CircuitBreaker.FailureThreshold,
                 RecoveryTimeout: breaker.Get("recovery_timeout_ms", n => n.Duration(ms, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24))) ?? d.CircuitBreaker.RecoveryTimeout,

@@ -7,28 +7,46 @@ namespace FlowBalance.Actors.Health;
 /// HTTP health probes. Discovery tries <c>/health</c>, <c>/healthz</c>, <c>/status</c> in order: the
 /// first that exists (any answer but 404/405/410) becomes the backend's health path, and its
 /// status decides health (2xx/3xx healthy). When none exists the backend is checked by TCP connect.
-/// gRPC backends use <see cref="GrpcHealthCheck"/>, which asks for HTTP/2 per request on this same
-/// client (HTTP/1.1 by default).
+/// gRPC backends use <see cref="GrpcHealthCheck"/>, which asks for HTTP/2 per request. A backend is
+/// probed as the balancer talks to it: over HTTP/2 for <c>protocol = h2/h2c</c>, and with its TLS
+/// settings (one client per distinct setting, so probes share connection pools).
 /// </summary>
 public sealed class HttpHealthProber : IHealthProber, IDisposable
 {
     public static readonly string[] DiscoveryPaths = ["/health", "/healthz", "/status"];
 
-    private readonly HttpClient _client = new(new SocketsHttpHandler
+    private readonly HttpClient _client = CreateClient(default);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<UpstreamTls, HttpClient> _tlsClients = new();
+
+    private static HttpClient CreateClient(UpstreamTls tls)
     {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-    })
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
+        if (!tls.IsDefault) tls.Apply(handler.SslOptions);
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }; // each probe has its own deadline
+    }
+
+    public Task<ProbeResult> ProbeAsync(Configuration.BackendDefinition backend, ProbeTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        Timeout = Timeout.InfiniteTimeSpan, // each probe has its own deadline
-    };
+        var upstream = backend.Upstream;
+        var tls = UpstreamTls.Of(upstream);
+        var client = tls.IsDefault ? _client : _tlsClients.GetOrAdd(tls, CreateClient);
+        var http2 = upstream.Protocol is Configuration.UpstreamOptions.H2 or Configuration.UpstreamOptions.H2c;
+        return Probe(client, http2, backend.Url, target, timeout, cancellationToken);
+    }
 
     /// <summary>Probe URLs by backend and path: building a Uri per probe was a visible cost at 1,000 probes/s.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(Uri Backend, string Path), Uri> _urls = new();
 
-    public async Task<ProbeResult> ProbeAsync(Uri backend, ProbeTarget target, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<ProbeResult> ProbeAsync(Uri backend, ProbeTarget target, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Probe(_client, http2: false, backend, target, timeout, cancellationToken);
+
+    private async Task<ProbeResult> Probe(HttpClient client, bool http2, Uri backend, ProbeTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = cancellationToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
@@ -38,10 +56,10 @@ public sealed class HttpHealthProber : IHealthProber, IDisposable
         {
             return target.Mode switch
             {
-                ProbeMode.Path => await ProbePath(backend, target, deadline.Token),
+                ProbeMode.Path => await ProbePath(client, http2, backend, target, deadline.Token),
                 ProbeMode.Tcp => await ProbeTcp(backend, deadline.Token),
-                ProbeMode.Grpc => await GrpcHealthCheck.CheckAsync(_client, backend, target.GrpcService, timeout, deadline.Token),
-                _ => await Discover(backend, deadline.Token),
+                ProbeMode.Grpc => await GrpcHealthCheck.CheckAsync(client, backend, target.GrpcService, timeout, deadline.Token),
+                _ => await Discover(client, http2, backend, deadline.Token),
             };
         }
         catch (Exception e) when (e is HttpRequestException or SocketException or IOException
@@ -52,20 +70,20 @@ public sealed class HttpHealthProber : IHealthProber, IDisposable
         }
     }
 
-    private async Task<ProbeResult> Discover(Uri backend, CancellationToken cancellationToken)
+    private async Task<ProbeResult> Discover(HttpClient client, bool http2, Uri backend, CancellationToken cancellationToken)
     {
         foreach (var path in DiscoveryPaths)
         {
-            var status = await Get(backend, path, cancellationToken);
+            var status = await Get(client, http2, backend, path, cancellationToken);
             if (status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.Gone) continue;
             return new ProbeResult(IsHealthy(status), ProbeTarget.ForPath(path), $"{path} answered {(int)status}");
         }
         return await ProbeTcp(backend, cancellationToken); // its Target (TCP) says that no endpoint was found
     }
 
-    private async Task<ProbeResult> ProbePath(Uri backend, ProbeTarget target, CancellationToken cancellationToken)
+    private async Task<ProbeResult> ProbePath(HttpClient client, bool http2, Uri backend, ProbeTarget target, CancellationToken cancellationToken)
     {
-        var status = await Get(backend, target.Path!, cancellationToken);
+        var status = await Get(client, http2, backend, target.Path!, cancellationToken);
         return new ProbeResult(IsHealthy(status), target, $"{target.Path} answered {(int)status}");
     }
 
@@ -76,16 +94,21 @@ public sealed class HttpHealthProber : IHealthProber, IDisposable
         return new ProbeResult(true, ProbeTarget.Tcp, "TCP connect succeeded");
     }
 
-    private async Task<HttpStatusCode> Get(Uri backend, string path, CancellationToken cancellationToken)
+    private async Task<HttpStatusCode> Get(HttpClient client, bool http2, Uri backend, string path, CancellationToken cancellationToken)
     {
         var url = _urls.GetOrAdd((backend, path), key => new Uri(key.Backend, key.Path));
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (http2) (request.Version, request.VersionPolicy) = (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact);
         request.Headers.TryAddWithoutValidation("User-Agent", "FlowBalance-HealthCheck/1");
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return response.StatusCode;
     }
 
     private static bool IsHealthy(HttpStatusCode status) => (int)status is >= 200 and < 400;
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        foreach (var client in _tlsClients.Values) client.Dispose();
+    }
 }

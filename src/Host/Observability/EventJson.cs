@@ -21,6 +21,17 @@ public static class EventJson
         Optional(json, "from", change.From, withNulls);
         Optional(json, "to", change.To, withNulls);
         json.WriteString("reason", change.Reason);
+        if (change is CertificateChanged certificate) WriteCertificate(json, certificate);
+    }
+
+    /// <summary>What a certificate event adds: the names it covers, its expiry, the file it came from.</summary>
+    private static void WriteCertificate(Utf8JsonWriter json, CertificateChanged certificate)
+    {
+        json.WriteStartArray("hosts");
+        foreach (var host in certificate.Hosts) json.WriteStringValue(host);
+        json.WriteEndArray();
+        if (certificate.NotAfter is { } notAfter) json.WriteString("not_after", Time(notAfter));
+        if (certificate.Path is { } path) json.WriteString("path", path);
     }
 
     /// <summary>One whole event object: time, the fields (nulls written), severity and the log line's text.</summary>
