@@ -193,6 +193,8 @@ public sealed class GrpcProxyTests
         var e = await Assert.ThrowsAsync<RpcException>(async () =>
             await new Echo.EchoClient(untrustedChannel).UnaryAsync(new EchoRequest { Text = "unverified" }));
         Assert.True(e.StatusCode == StatusCode.Unavailable, $"expected Unavailable, got {e.StatusCode} \"{e.Status.Detail}\"");
+        // The balancer's own answer, as a gRPC status with its reason (not "Bad gRPC response. HTTP status code: 503").
+        Assert.StartsWith("All backends are down for service 'untrusted.test'", e.Status.Detail);
         await Eventually.True(() => balancer.Output.Contains("TLS handshake failed"), "the balancer logs the failed handshake", Within);
         var line = balancer.Output.Split('\n').First(l => l.Contains("TLS handshake failed"));
         Assert.Contains("certificate", line, StringComparison.OrdinalIgnoreCase);
