@@ -12,7 +12,7 @@ namespace FlowBalance.Host.Tests.Support;
 /// </summary>
 public static class TestCertificates
 {
-    public static X509Certificate2 CreateCa(string commonName = "FlowBalance test CA")
+    public static X509Certificate2 CreateCa(string commonName = "FlowBalance test CA", int days = 30)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
@@ -20,7 +20,7 @@ public static class TestCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         // Backdated a little so a clock a few seconds apart never makes it "not yet valid".
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(days));
     }
 
     /// <summary>An intermediate CA signed by <paramref name="root"/>, as public CAs issue from.</summary>
