@@ -84,7 +84,6 @@ public sealed class ConfigErrorTests
 
     [Theory]
     [InlineData("http://127.0.0.1:99999", "port 99999 is out of range (0-65535) in 'http://127.0.0.1:99999'")]
-    [InlineData("https://127.0.0.1:0", "an https:// listener needs certificates: tls.certificates (PEM files) or tls.acme (automatic)")]
     [InlineData("http://localhost:0", "port 0 (any free port) needs an IP address such as 127.0.0.1, not localhost")]
     [InlineData("http://1.2.3:0", "'1.2.3' is not an IPv4 address")]
     public async Task A_listen_address_kestrel_cannot_bind_exits_with_code_2_and_no_stack_trace(string listen, string expected)
@@ -100,6 +99,21 @@ public sealed class ConfigErrorTests
         Assert.Equal(2, fromFlag);
         Assert.StartsWith($"flowbalance: --listen {expected}", flagOutput);
         Assert.DoesNotContain("   at ", flagOutput);
+    }
+
+    [Fact]
+    public async Task An_https_listener_without_certificates_exits_with_code_2_from_the_file_and_from_the_flag()
+    {
+        using var https = new TempConfigFile("flowbalance {\n  demo_backends = 1\n  listen = \"https://127.0.0.1:0\"\n}");
+        using var plain = new TempConfigFile("flowbalance { demo_backends = 1 }");
+        var (fromFile, fileOutput) = await BalancerProcess.RunToExitAsync(["--config", https.Path]);
+        var (fromFlag, flagOutput) = await BalancerProcess.RunToExitAsync(["--config", plain.Path, "--listen", "https://127.0.0.1:0"]);
+
+        const string expected = "an https:// listener needs certificates: tls.certificates (PEM files) or tls.acme (automatic)";
+        Assert.Equal((2, 2), (fromFile, fromFlag));
+        Assert.Contains($"  flowbalance.listen (line 3): {expected}", fileOutput);
+        Assert.StartsWith($"flowbalance: --listen {expected}", flagOutput);
+        Assert.DoesNotContain("   at ", fileOutput + flagOutput);
     }
 
     [Fact]

@@ -34,13 +34,13 @@ public sealed class EdgeCertificates : IDisposable
         TestCertificates.WritePem(Folder, file, TestCertificates.CreateLeaf(Intermediate, version, names), Intermediate);
 
     /// <summary>The <c>tls</c> section serving a.test (the default) and b.test.</summary>
-    public string TlsSection(string extra = "") => $$"""
+    public string TlsSection(string extra = "", bool withDefault = true) => $$"""
         tls {
           certificates = [
             { cert = "{{A.Cert}}", key = "{{A.Key}}" }
             { hosts = ["b.test"], cert = "{{B.Cert}}", key = "{{B.Key}}" }
           ]
-          default = "a.test"
+          {{(withDefault ? "default = \"a.test\"" : "")}}
           {{extra}}
         }
         """;

@@ -44,6 +44,40 @@ public sealed class HttpsTests
     }
 
     [Fact]
+    public async Task Without_a_default_an_unknown_name_fails_the_handshake_and_a_client_without_sni_gets_the_first_certificate()
+    {
+        using var pki = new EdgeCertificates();
+        await using var backend = await TestBackend.StartAsync("no-default");
+        await using var balancer = await BalancerProcess.StartOwnListenersAsync($$"""
+            flowbalance {
+              listen = ["http://127.0.0.1:0", "https://127.0.0.1:0"]
+              {{pki.TlsSection(withDefault: false)}}
+              backends = ["{{backend.Url}}"]
+            }
+            """);
+        var port = balancer.Listener("https").Port;
+
+        await Assert.ThrowsAnyAsync<Exception>(() => TlsHandshake.WithAsync(port, "nobody.example")); // EOF or an alert, by platform
+        Assert.StartsWith("CN=a.test", (await TlsHandshake.WithAsync(port, null)).Subject);
+        Assert.StartsWith("CN=b.test", (await TlsHandshake.WithAsync(port, "b.test")).Subject); // the listener still serves
+    }
+
+    [Fact]
+    public async Task Listen_may_be_given_several_times_on_the_command_line()
+    {
+        await using var backend = await TestBackend.StartAsync("two-listeners");
+        using var file = new TempConfigFile($$"""flowbalance { backends = ["{{backend.Url}}"] }""");
+        await using var balancer = await BalancerProcess.StartWithArgumentsAsync(["--config", file.Path, "--listen", "http://127.0.0.1:0", "--listen", "http://127.0.0.1:0"]);
+
+        Assert.Equal(2, balancer.Listeners.Count);
+        foreach (var (address, _) in balancer.Listeners)
+        {
+            using var client = new HttpClient { BaseAddress = address };
+            Assert.Equal("two-listeners", await client.GetStringAsync("/"));
+        }
+    }
+
+    [Fact]
     public async Task Http2_is_negotiated_by_alpn_http1_still_works_and_old_tls_versions_are_refused()
     {
         using var pki = new EdgeCertificates();

@@ -92,6 +92,14 @@ public sealed partial class BalancerProcess : IAsyncDisposable
         return balancer;
     }
 
+    /// <summary>Starts the host with exactly <paramref name="args"/> and waits until it listens.</summary>
+    public static async Task<BalancerProcess> StartWithArgumentsAsync(string[] args, IDictionary<string, string>? environment = null)
+    {
+        var balancer = Launch(args, environment, config: null);
+        await balancer.WaitUntilListeningAsync();
+        return balancer;
+    }
+
     /// <summary>The listener with <paramref name="scheme"/> (and, if given, <paramref name="protocols"/>).</summary>
     public Uri Listener(string scheme, string? protocols = null) =>
         Listeners.First(l => l.Address.Scheme == scheme && (protocols is null || l.Protocols == protocols)).Address;
