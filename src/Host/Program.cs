@@ -55,7 +55,7 @@ var demoService = demo?.Service(options.DefaultSettings);
 if (demoService is not null) options = options.WithServices([demoService]);
 
 // The slim builder: no IIS integration, no QUIC/HTTP/3 transport and no Kestrel HTTPS defaults to load
-// (1.5 MB resident we do not use; HTTPS listeners will add UseKestrelHttpsConfiguration back).
+// (1.5 MB resident we do not use; the HTTPS listeners bind through UseHttps(TlsHandshakeCallbackOptions), Edge/).
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.AddObservability(options);
 builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, listenOverride, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));

@@ -108,8 +108,8 @@ internal static class TlsReader
             else if (h.String() is not "from_services") return h.Fail<AcmeOptions>("must be a list of host names or \"from_services\"");
         }
         var storage = node.Child("storage")?.FullPath(baseDirectory) ?? Path.Combine(stateDirectory, "certificates");
-        var caFile = node.Child("ca_file")?.FullPath(baseDirectory);
-        if (caFile is not null && !File.Exists(caFile)) return node.Child("ca_file")!.Value.Fail<AcmeOptions>($"file not found: {caFile}");
+        var caFile = node.Child("ca_file") is { } ca ? UpstreamReader.CaFile(ca, baseDirectory) : null;
+        if (node.Child("ca_file") is not null && caFile is null) return null;
         var renew = node.Child("renew_before")?.Duration(TimeSpan.FromDays(1), TimeSpan.FromHours(1), TimeSpan.FromDays(3650)) ?? AcmeOptions.DefaultRenewBefore;
         return new AcmeOptions(email, directory, hosts, fromServices, storage, caFile, renew);
     }

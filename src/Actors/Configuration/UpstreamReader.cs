@@ -26,7 +26,7 @@ internal static class UpstreamReader
         var options = new UpstreamOptions(
             Protocol: get("protocol", n => n.OneOf(UpstreamOptions.Protocols)) ?? d.Protocol,
             TlsVerify: flag("tls_verify") ?? d.TlsVerify,
-            CaFile: get("ca_file", n => ExistingFile(n, baseDirectory)) ?? d.CaFile,
+            CaFile: get("ca_file", n => CaFile(n, baseDirectory)) ?? d.CaFile,
             Sni: get("sni", ReadSni) ?? d.Sni,
             ClientCert: get("client_cert", n => ExistingFile(n, baseDirectory)) ?? d.ClientCert,
             ClientKey: get("client_key", n => ExistingFile(n, baseDirectory)) ?? d.ClientKey);
@@ -59,6 +59,22 @@ internal static class UpstreamReader
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException or IOException)
         {
             throw new CertificateFileException($"{cert} with {key} is not a usable client certificate and key: {e.Message}");
+        }
+    }
+
+    /// <summary>A <c>ca_file</c>: it exists and holds PEM certificates.</summary>
+    public static string? CaFile(ConfigNode node, string baseDirectory)
+    {
+        var path = ExistingFile(node, baseDirectory);
+        if (path is null) return null;
+        try
+        {
+            Health.UpstreamTls.LoadRoots(path);
+            return path;
+        }
+        catch (CertificateFileException e)
+        {
+            return node.Fail<string>(e.Message);
         }
     }
 

@@ -29,13 +29,29 @@ public readonly record struct UpstreamTls(bool Verify, string? CaFile, string? S
         }
         else if (CaFile is not null)
         {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(CaFile);
-            ssl.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => TrustedBy(roots, certificate, chain, errors);
+            ssl.RemoteCertificateValidationCallback = TrustOnly(LoadRoots(CaFile));
         }
     }
 
-    /// <summary>The chain ends at one of <paramref name="roots"/>; every other check (name, dates) as usual.</summary>
+    /// <summary>The CA certificates of a <c>ca_file</c> (PEM); a <see cref="CertificateFileException"/> says what is wrong with it.</summary>
+    public static X509Certificate2Collection LoadRoots(string caFile)
+    {
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPemFile(caFile);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new CertificateFileException($"{caFile} is not a readable PEM CA file: {e.Message}");
+        }
+        return roots.Count > 0 ? roots : throw new CertificateFileException($"{caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+    }
+
+    /// <summary>Trusts chains ending at one of <paramref name="roots"/> only (a private CA); the host name and dates are still checked.</summary>
+    public static RemoteCertificateValidationCallback TrustOnly(X509Certificate2Collection roots) =>
+        (_, certificate, chain, errors) => TrustedBy(roots, certificate, chain, errors);
+
     private static bool TrustedBy(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors)
     {
         if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0) return false;

@@ -41,10 +41,22 @@ public static class StartupBanner
             text.AppendLine($"  plugin {plugin.Name} {plugin.Source.Version} (order {plugin.Options.Order}, {scope}, fails {plugin.Options.FailureMode.ToString().ToLowerInvariant()})");
         }
         if (failedPlugins.Count > 0) text.AppendLine($"  plugins not loaded: {string.Join(", ", failedPlugins)} (reasons above)");
+        if (Tls(options) is { } tls) text.AppendLine($"  tls: {tls}");
         text.AppendLine($"  {GcBudget.Describe(Environment.GetEnvironmentVariable)}");
         text.AppendLine($"  admin: {Admin(options)}");
         foreach (var warning in options.Warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString();
+    }
+
+    /// <summary>Which names HTTPS serves, from files and from ACME; null without tls.</summary>
+    private static string? Tls(FlowBalanceOptions options)
+    {
+        var parts = new List<string>();
+        if (!options.Tls.Certificates.IsEmpty) parts.Add($"certificate files for {string.Join(", ", options.Tls.Certificates.SelectMany(c => c.Hosts))}");
+        if (options.Tls.Acme is { } acme) parts.Add($"ACME ({acme.Directory.Host}) for {string.Join(", ", acme.HostsFor(options.Services).DefaultIfEmpty("no host yet"))}, kept in {acme.Storage}");
+        if (parts.Count == 0) return null;
+        var fallback = options.Tls.Default is { } d ? $"other names get {d}'s" : "other names fail the handshake";
+        return $"{string.Join("; ", parts)}; {fallback}; TLS {options.Tls.MinVersion}+";
     }
 
     /// <summary>Where the observation endpoints are, and who may use them.</summary>

@@ -75,10 +75,10 @@ public sealed class ForwardState
     /// <summary>Every backend tried so far, the current one included.</summary>
     public IReadOnlyList<BackendSlot> Tried => _tried;
 
-    /// <summary>A state for a new request; give it back with <see cref="Return"/> once nothing refers to it.</summary>
     /// <summary>"https" or "http" as the client used it (X-Forwarded-Proto, the affinity cookie's Secure).</summary>
     public string Scheme { get; private set; } = "http";
 
+    /// <summary>A state for a new request; give it back with <see cref="Return"/> once nothing refers to it.</summary>
     public static ForwardState Rent(ServiceSlot service, long deadlineMs, bool bodyReplayable, RouteKey key, ActivePlugin[] plugins, string scheme)
     {
         var state = Pool.Get();

@@ -195,8 +195,9 @@ public sealed class EdgeConfigTests : IDisposable
     [Fact]
     public void Backend_protocol_and_tls_keys_apply_per_service_and_per_backend()
     {
-        var ca = Path.Combine(_folder, "ca.pem");
-        File.WriteAllText(ca, "");
+        var ca = Pem("ca", DateTimeOffset.UtcNow.AddDays(30), "ca.test").Cert; // any PEM certificate will do as a CA file
+        var notPem = Path.Combine(_folder, "not-a-ca.pem");
+        File.WriteAllText(notPem, "hello");
         var options = ConfigText.Load($$"""
             flowbalance {
               protocol = h2c
@@ -208,9 +209,9 @@ public sealed class EdgeConfigTests : IDisposable
               }]
             }
             """);
-        var errors = ConfigText.Errors("""
+        var errors = ConfigText.Errors($$"""
             flowbalance {
-              services = [{ hostname = "a.test", client_cert = "/nonexistent/client.pem", backends = [{ url = "https://127.0.0.1:1", protocol = h3 }] }]
+              services = [{ hostname = "a.test", client_cert = "/nonexistent/client.pem", backends = [{ url = "https://127.0.0.1:1", protocol = h3, ca_file = "{{notPem}}" }] }]
             }
             """);
 
@@ -219,6 +220,7 @@ public sealed class EdgeConfigTests : IDisposable
         Assert.Equal(new UpstreamOptions("http1", false, ca, "origin.internal", null, null), second);
         Assert.Contains("flowbalance.services[0].client_cert (line 2): file not found: /nonexistent/client.pem", errors);
         Assert.Contains("flowbalance.services[0].backends[0].protocol (line 2): must be one of auto, http1, h2, h2c, found 'h3'", errors);
+        Assert.Contains($"flowbalance.services[0].backends[0].ca_file (line 2): {notPem} holds no PEM certificate (-----BEGIN CERTIFICATE-----)", errors);
     }
 
     /// <summary>A self-signed server certificate for <paramref name="names"/> and its key, as PEM files.</summary>

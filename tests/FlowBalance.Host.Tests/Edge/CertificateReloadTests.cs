@@ -11,13 +11,7 @@ public sealed class CertificateReloadTests
     {
         using var pki = new EdgeCertificates();
         await using var backend = await TestBackend.StartAsync("reload-backend");
-        await using var balancer = await BalancerProcess.StartOwnListenersAsync($$"""
-            flowbalance {
-              listen = ["http://127.0.0.1:0", "https://127.0.0.1:0"]
-              {{pki.TlsSection()}}
-              backends = ["{{backend.Url}}"]
-            }
-            """);
+        await using var balancer = await pki.StartBalancerAsync(backend);
         var port = balancer.Listener("https").Port;
         var connections = 0;
         using var keepAlive = LoopbackClients.Create(port, pki.Root, onConnect: () => Interlocked.Increment(ref connections));
@@ -38,13 +32,7 @@ public sealed class CertificateReloadTests
     {
         using var pki = new EdgeCertificates();
         await using var backend = await TestBackend.StartAsync("broken-backend");
-        await using var balancer = await BalancerProcess.StartOwnListenersAsync($$"""
-            flowbalance {
-              listen = ["http://127.0.0.1:0", "https://127.0.0.1:0"]
-              {{pki.TlsSection()}}
-              backends = ["{{backend.Url}}"]
-            }
-            """);
+        await using var balancer = await pki.StartBalancerAsync(backend);
         var port = balancer.Listener("https").Port;
 
         await File.WriteAllTextAsync(pki.B.Cert + ".tmp", "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");

@@ -45,5 +45,14 @@ public sealed class EdgeCertificates : IDisposable
         }
         """;
 
+    /// <summary>A balancer with an http and an https listener (port 0) serving these certificates, one catch-all service over <paramref name="backend"/>.</summary>
+    public Task<BalancerProcess> StartBalancerAsync(TestBackend backend, bool withDefault = true) => BalancerProcess.StartOwnListenersAsync($$"""
+        flowbalance {
+          listen = ["http://127.0.0.1:0", "https://127.0.0.1:0"]
+          {{TlsSection(withDefault: withDefault)}}
+          backends = ["{{backend.Url}}"]
+        }
+        """);
+
     public void Dispose() => _folder.Dispose();
 }

@@ -48,13 +48,7 @@ public sealed class HttpsTests
     {
         using var pki = new EdgeCertificates();
         await using var backend = await TestBackend.StartAsync("no-default");
-        await using var balancer = await BalancerProcess.StartOwnListenersAsync($$"""
-            flowbalance {
-              listen = ["http://127.0.0.1:0", "https://127.0.0.1:0"]
-              {{pki.TlsSection(withDefault: false)}}
-              backends = ["{{backend.Url}}"]
-            }
-            """);
+        await using var balancer = await pki.StartBalancerAsync(backend, withDefault: false);
         var port = balancer.Listener("https").Port;
 
         await Assert.ThrowsAnyAsync<Exception>(() => TlsHandshake.WithAsync(port, "nobody.example")); // EOF or an alert, by platform

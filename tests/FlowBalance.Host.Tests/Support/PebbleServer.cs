@@ -30,8 +30,8 @@ public sealed class PebbleServer : IAsyncDisposable
     {
         HttpPort = httpPort;
         _environment = environment;
-        using var ca = MakeCa();
-        using var leaf = MakeLeaf(ca);
+        using var ca = TestCertificates.CreateCa("FlowBalance test pebble CA");
+        using var leaf = TestCertificates.CreateLeaf(ca, "localhost", "127.0.0.1");
         File.WriteAllText(CaPemPath, ca.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_directory.Path, "cert.pem"), leaf.ExportCertificatePem());
         using var key = leaf.GetECDsaPrivateKey()!;
@@ -160,31 +160,5 @@ public sealed class PebbleServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static X509Certificate2 MakeCa()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=FlowBalance test pebble CA", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
-    }
-
-    private static X509Certificate2 MakeLeaf(X509Certificate2 ca)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
-        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(7), serial);
-        return issued.CopyWithPrivateKey(key);
     }
 }
