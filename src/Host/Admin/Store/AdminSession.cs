@@ -1,0 +1,14 @@
+namespace FlowBalance.Host.Admin.Store;
+
+/// <summary>
+/// A browser's cookie session. Stored by the SHA-256 of its id (and of its CSRF token): a copy of
+/// the database lets nobody log in.
+/// </summary>
+public sealed record AdminSession(
+    string IdHash,
+    string Subject,
+    DateTimeOffset Created,
+    DateTimeOffset LastSeen,
+    DateTimeOffset Expires,
+    string? Address,
+    string CsrfTokenHash);
