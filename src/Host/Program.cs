@@ -58,6 +58,15 @@ if (demoService is not null) options = options.WithServices([demoService]);
 // (1.5 MB resident we do not use; the HTTPS listeners bind through UseHttps(TlsHandshakeCallbackOptions), Edge/).
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.AddObservability(options);
+try
+{
+    builder.AddAdminPlane(options);
+}
+catch (FlowBalance.Host.Admin.Store.AdminStoreException e)
+{
+    Console.Error.WriteLine($"flowbalance: {e.Message}");
+    return 2;
+}
 builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, listenOverride, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));
 builder.AddEdge(options); // after the actor system: its certificate events need the event hub subscribed
 var started = false;
@@ -71,7 +80,8 @@ try
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         var plugins = app.Services.GetRequiredService<PluginManager>();
         var pluginSet = app.Services.GetRequiredService<PluginSetStore>().Current;
-        var banner = StartupBanner.Render(addresses, commandLine.ConfigPath, options, pluginSet, plugins.FailedFolders);
+        var banner = StartupBanner.Render(addresses, commandLine.ConfigPath, options, pluginSet, plugins.FailedFolders,
+            app.Services.GetService<FlowBalance.Host.Admin.Auth.AdminCredentials>()?.NewToken);
         // With JSON logs, stdout stays JSON lines: the banner is one entry (its lines joined by " | ").
         if (options.Log.Format == "json") app.Logger.Log(LogLevel.Information, 0, banner.TrimEnd(), null, static (text, _) => text);
         else Console.WriteLine(banner);

@@ -9,7 +9,7 @@ internal static class ConfigKeys
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     public static readonly string[] Root =
-        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", "tls", "state_dir", .. Settings];
+        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", "tls", "state_dir", "admin", .. Settings];
 
     public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
 

@@ -47,6 +47,9 @@ public sealed record FlowBalanceOptions(
     /// <summary><c>state_dir</c>: where the balancer keeps what it creates (ACME account and certificates); default ./state next to the config file.</summary>
     public string StateDirectory { get; init; } = System.IO.Path.GetFullPath("state");
 
+    /// <summary><c>admin { enabled, path, state_dir, session_timeout }</c>.</summary>
+    public AdminOptions Admin { get; init; } = AdminOptions.Default(System.IO.Path.GetFullPath("state"));
+
     /// <summary>The section for plugin <paramref name="name"/> (matched ignoring case), or the defaults.</summary>
     public PluginOptions PluginFor(string name) =>
         Plugins.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? PluginOptions.Default(name);

@@ -82,7 +82,7 @@ public static class FlowBalanceHosting
 
     public static WebApplication UseFlowBalance(this WebApplication app)
     {
-        app.UseObservability(); // /__lb_admin__ first: never forwarded
+        app.UseAdminPlane(); // /__lb_admin__ first: never forwarded
         app.UseEdge(); // ACME challenge answers (with tls.acme only)
         // Terminal: every request that reaches here is forwarded (or answered 404/503).
         app.Run(app.Services.GetRequiredService<ProxyMiddleware>().InvokeAsync);

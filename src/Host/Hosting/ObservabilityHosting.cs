@@ -11,9 +11,6 @@ namespace FlowBalance.Host.Hosting;
 /// <summary>The observation layer: one-line console logs, the event hub and its history, metrics and their endpoint.</summary>
 public static class ObservabilityHosting
 {
-    /// <summary>The admin plane's prefix; nothing under it is ever forwarded to a backend.</summary>
-    public const string AdminPath = "/__lb_admin__";
-
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder, FlowBalanceOptions options)
     {
         var level = Level(options.Log.Level);
@@ -75,46 +72,31 @@ public static class ObservabilityHosting
         });
 
     /// <summary>
-    /// <c>/__lb_admin__</c>: one prefix check on the proxy path. Metrics at <c>/__lb_admin__/metrics</c>,
-    /// events at <c>/__lb_admin__/api/v1/events</c> (loopback and <c>metrics.allow</c> only); any other
-    /// path under it is 404, never forwarded.
+    /// The observation endpoints inside the admin plane's branch (which authenticates first):
+    /// <c>/metrics</c>, <c>/api/v1/{status,requests,events,webhooks/deliveries}</c>.
     /// </summary>
-    public static WebApplication UseObservability(this WebApplication app)
+    public static void MapObservation(this IApplicationBuilder admin, IServiceProvider services)
     {
-        var options = app.Services.GetRequiredService<FlowBalanceOptions>();
-        var history = app.Services.GetRequiredService<EventHistory>();
-        var events = app.Services.GetRequiredService<LiveFeed<FlowEvent>>();
-        var requests = app.Services.GetRequiredService<RequestLog>();
-        requests.AccessLog = app.Services.GetService<AccessLogWriter>();
-        var webhooks = app.Services.GetRequiredService<WebhookDispatcher>();
-        var status = new StatusEndpoint(app.Services.GetRequiredService<FlowBalance.Actors.State.RoutingTableStore>(),
-            app.Services.GetRequiredService<EventMetrics>(), FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
-        app.Services.GetRequiredService<StateMetrics>(); // its observable instruments exist from now on
-        app.Services.GetRequiredService<EdgeMetrics>();
-        app.Map(AdminPath, admin =>
-        {
-            admin.Use((context, next) =>
-            {
-                if (MetricsAccess.Allowed(context.Connection.RemoteIpAddress, options.Metrics)) return next(context);
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return context.Response.WriteAsync("the admin endpoints answer loopback clients and metrics.allow only\n");
-            });
-            if (options.Metrics.Enabled) admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
-            MapGet(admin, "/api/v1/status", status.Handle);
-            MapGet(admin, "/api/v1/requests", context => RequestsEndpoint.Handle(context, requests));
-            MapGet(admin, "/api/v1/webhooks/deliveries", context => DeliveriesEndpoint.Handle(context, webhooks));
-            MapGet(admin, "/api/v1/events", context => EventsEndpoint.Handle(context, history, events));
-            admin.Run(context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return context.Response.WriteAsync($"no admin endpoint {AdminPath}{context.Request.Path}\n");
-            });
-        });
-        return app;
+        var options = services.GetRequiredService<FlowBalanceOptions>();
+        var history = services.GetRequiredService<EventHistory>();
+        var events = services.GetRequiredService<LiveFeed<FlowEvent>>();
+        var requests = services.GetRequiredService<RequestLog>();
+        requests.AccessLog = services.GetService<AccessLogWriter>();
+        var webhooks = services.GetRequiredService<WebhookDispatcher>();
+        var status = new StatusEndpoint(services.GetRequiredService<FlowBalance.Actors.State.RoutingTableStore>(),
+            services.GetRequiredService<EventMetrics>(), FlowEvents.For(services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
+        services.GetRequiredService<StateMetrics>(); // its observable instruments exist from now on
+        services.GetRequiredService<EdgeMetrics>();
+        if (options.Metrics.Enabled) admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");
+        if (!options.Admin.Enabled) return;
+        MapGet(admin, "/api/v1/status", status.Handle);
+        MapGet(admin, "/api/v1/requests", context => RequestsEndpoint.Handle(context, requests));
+        MapGet(admin, "/api/v1/webhooks/deliveries", context => DeliveriesEndpoint.Handle(context, webhooks));
+        MapGet(admin, "/api/v1/events", context => EventsEndpoint.Handle(context, history, events));
     }
 
     /// <summary>A read-only admin endpoint: GET answers, any other method is 405 problem+json.</summary>
-    private static void MapGet(IApplicationBuilder admin, string path, RequestDelegate handle) =>
+    public static void MapGet(IApplicationBuilder admin, string path, RequestDelegate handle) =>
         admin.Map(path, endpoint => endpoint.Run(context => HttpMethods.IsGet(context.Request.Method)
             ? handle(context)
             : AdminResponses.Problem(context, "only GET", StatusCodes.Status405MethodNotAllowed)));

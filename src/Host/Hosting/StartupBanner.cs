@@ -7,7 +7,8 @@ namespace FlowBalance.Host.Hosting;
 /// <summary>The few human lines printed once the balancer listens.</summary>
 public static class StartupBanner
 {
-    public static string Render(IEnumerable<string> addresses, string configPath, FlowBalanceOptions options, PluginSet plugins, IReadOnlyList<string> failedPlugins)
+    /// <param name="newAdminToken">The bootstrap token made on this start, printed once with a login URL.</param>
+    public static string Render(IEnumerable<string> addresses, string configPath, FlowBalanceOptions options, PluginSet plugins, IReadOnlyList<string> failedPlugins, string? newAdminToken = null)
     {
         var text = new StringBuilder();
         // Kestrel reports one address per listener, in the order they were bound.
@@ -44,6 +45,7 @@ public static class StartupBanner
         if (Tls(options) is { } tls) text.AppendLine($"  tls: {tls}");
         text.AppendLine($"  {GcBudget.Describe(Environment.GetEnvironmentVariable)}");
         text.AppendLine($"  admin: {Admin(options)}");
+        if (newAdminToken is not null && bound.Count > 0) text.AppendLine(LoginLine(bound[0], options.Admin.Path, newAdminToken));
         foreach (var warning in options.Warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString();
     }
@@ -59,13 +61,25 @@ public static class StartupBanner
         return $"{string.Join("; ", parts)}; {fallback}; TLS {options.Tls.MinVersion}+";
     }
 
-    /// <summary>Where the observation endpoints are, and who may use them.</summary>
+    /// <summary>Where the admin plane and the metrics are, and who may use them.</summary>
     public static string Admin(FlowBalanceOptions options)
     {
-        var who = options.Metrics.Allow.IsEmpty ? "loopback clients only" : $"loopback and {string.Join(", ", options.Metrics.Allow)}";
-        var metrics = options.Metrics.Enabled ? $"{ObservabilityHosting.AdminPath}/metrics, " : "";
-        var log = options.AccessLog.Path is { } path ? $"; access log {path}" : "";
+        var path = options.Admin.Path;
+        var scrapers = options.Metrics.Allow.IsEmpty ? "loopback" : $"loopback, {string.Join(", ", options.Metrics.Allow)}";
+        var metrics = options.Metrics.Enabled ? $"; {path}/metrics ({scrapers}, or a token)" : "";
+        var log = options.AccessLog.Path is { } file ? $"; access log {file}" : "";
         var hooks = options.Webhooks.IsEmpty ? "" : $"; webhooks {string.Join(", ", options.Webhooks.Select(w => w.Id))}";
-        return $"{metrics}{ObservabilityHosting.AdminPath}/api/v1/{{status,events,requests}} ({who}){log}{hooks}";
+        var plane = options.Admin.Enabled
+            ? $"{path}/ and {path}/api/v1 (the admin token or a session; state in {options.Admin.StateDirectory})"
+            : $"switched off (admin.enabled = false); {path}/healthz";
+        return $"{plane}{metrics}{log}{hooks}";
+    }
+
+    /// <summary>The line a first start prints once: where to log in with the new bootstrap token.</summary>
+    public static string LoginLine(string firstAddress, string adminPath, string token)
+    {
+        // A wildcard bind is no address to type into a browser.
+        var address = firstAddress.Replace("://0.0.0.0", "://localhost").Replace("://[::]", "://localhost").Replace("://+", "://localhost").Replace("://*", "://localhost");
+        return $"  admin login (this token is shown once; only its hash is kept): {address.TrimEnd('/')}{adminPath}/login?token={token}";
     }
 }

@@ -13,7 +13,7 @@ public static class AdminResponses
     public static bool WantsEventStream(HttpContext context) =>
         context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>400 application/problem+json naming the parameter.</summary>
+    /// <summary>application/problem+json (400 unless said otherwise) with the reason in <c>detail</c>.</summary>
     public static Task Problem(HttpContext context, string detail, int status = StatusCodes.Status400BadRequest)
     {
         context.Response.StatusCode = status;
@@ -21,7 +21,7 @@ public static class AdminResponses
         return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["type"] = "about:blank",
-            ["title"] = status == 400 ? "Bad Request" : "Error",
+            ["title"] = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
             ["status"] = status,
             ["detail"] = detail,
         }, Readable));

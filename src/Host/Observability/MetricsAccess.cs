@@ -4,8 +4,8 @@ using FlowBalance.Actors.Configuration;
 namespace FlowBalance.Host.Observability;
 
 /// <summary>
-/// Until the admin plane has authentication, <c>/__lb_admin__/metrics</c> answers loopback clients and
-/// the ranges in <c>metrics.allow</c> only (the TCP peer, never a forwarded header); others get 403.
+/// Scrapers without credentials: <c>/__lb_admin__/metrics</c> answers loopback clients and the ranges in
+/// <c>metrics.allow</c> (the TCP peer, never a forwarded header); anyone else needs the admin token.
 /// </summary>
 public static class MetricsAccess
 {

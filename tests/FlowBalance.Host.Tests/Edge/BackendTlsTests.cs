@@ -31,7 +31,7 @@ public sealed class BackendTlsTests : IDisposable
         using var bad = untrusted.CreateClient();
         Assert.Equal("tls-origin", await good.GetStringAsync("/"));
         // The health probe uses the same TLS settings: it finds /health over HTTPS and the backend is healthy.
-        await Eventually.True(async () => (await good.GetStringAsync("/__lb_admin__/api/v1/status")).Contains("\"state\":\"healthy\""), "the probe over TLS succeeds");
+        await Eventually.True(async () => (await AdminApi.GetStringAsync(good, "/__lb_admin__/api/v1/status")).Contains("\"state\":\"healthy\""), "the probe over TLS succeeds");
         Assert.True(backend.Probes > 0);
         var before = backend.Requests;
         using var refused = await bad.GetAsync("/");

@@ -278,7 +278,7 @@ public sealed class GrpcProxyTests
 
     private static async Task<JsonElement> StatusAsync(HttpClient admin)
     {
-        using var document = JsonDocument.Parse(await admin.GetStringAsync("/__lb_admin__/api/v1/status"));
+        using var document = JsonDocument.Parse(await AdminApi.GetStringAsync(admin, "/__lb_admin__/api/v1/status"));
         return document.RootElement.Clone();
     }
 

@@ -36,12 +36,12 @@ public sealed class EventsApiTests
         Assert.Empty(await AdminApi.Items(client, $"{Events}?since=2999-01-01T00:00:00Z"));
         Assert.Empty(await AdminApi.Items(client, $"{Events}?service=other"));
 
-        var bad = await client.GetAsync($"{Events}?type=backend.sideways");
+        var bad = await AdminApi.GetAsync(client, $"{Events}?type=backend.sideways");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
         Assert.Contains("unknown event type 'backend.sideways'", await bad.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{Events}?limit=0")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{Events}?since=yesterday")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await AdminApi.GetAsync(client, $"{Events}?limit=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await AdminApi.GetAsync(client, $"{Events}?since=yesterday")).StatusCode);
         Assert.Equal("a", await client.GetStringAsync("/")); // still serving
     }
 

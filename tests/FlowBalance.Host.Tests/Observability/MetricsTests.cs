@@ -117,7 +117,7 @@ public sealed class MetricsTests
         Assert.True(promtool.ExitCode == 0, $"promtool check metrics: {problems}");
 
         var before = a.Requests;
-        var unknown = await client.GetAsync("/__lb_admin__/nothing-here");
+        var unknown = await AdminApi.GetAsync(client, "/__lb_admin__/nothing-here");
         Assert.Equal(404, (int)unknown.StatusCode);
         Assert.Equal(before, a.Requests); // not forwarded
     }

@@ -66,7 +66,7 @@ public sealed class StatusApiTests
 
     private static async Task<JsonElement> Status(HttpClient client)
     {
-        using var document = JsonDocument.Parse(await client.GetStringAsync("/__lb_admin__/api/v1/status"));
+        using var document = JsonDocument.Parse(await AdminApi.GetStringAsync(client, "/__lb_admin__/api/v1/status"));
         return document.RootElement.Clone();
     }
 }

@@ -51,7 +51,7 @@ public sealed class WebhookTests
         JsonElement delivery = default;
         await Eventually.True(async () =>
         {
-            using var document = JsonDocument.Parse(await client.GetStringAsync("/__lb_admin__/api/v1/webhooks/deliveries?webhook=ops"));
+            using var document = JsonDocument.Parse(await AdminApi.GetStringAsync(client, "/__lb_admin__/api/v1/webhooks/deliveries?webhook=ops"));
             delivery = document.RootElement.GetProperty("items")[0].Clone();
             return delivery.GetProperty("state").GetString() == "delivered";
         }, "the delivery is recorded as delivered");

@@ -5,9 +5,28 @@ namespace FlowBalance.Host.Tests.Support;
 /// <summary>Reading the admin API as a client does: list endpoints' items, and the next item of a live stream.</summary>
 public static class AdminApi
 {
+    /// <summary>The admin token every balancer a test starts has (<c>FLOWBALANCE_ADMIN_TOKEN</c>, set by <see cref="BalancerProcess"/>).</summary>
+    public const string Token = "fbt_test-admin-token-0123456789abcdef";
+
+    /// <summary>A GET with the admin token (the client itself sends none, so proxied requests never carry it).</summary>
+    public static Task<HttpResponseMessage> GetAsync(HttpClient client, string path, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return client.SendAsync(request, completion);
+    }
+
+    public static async Task<string> GetStringAsync(HttpClient client, string path)
+    {
+        using var response = await GetAsync(client, path);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"GET {path}: {(int)response.StatusCode} {body}");
+        return body;
+    }
+
     public static async Task<List<JsonElement>> Items(HttpClient client, string path)
     {
-        using var document = JsonDocument.Parse(await client.GetStringAsync(path));
+        using var document = JsonDocument.Parse(await GetStringAsync(client, path));
         return [.. document.RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
     }
 
@@ -16,6 +35,7 @@ public static class AdminApi
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         if (await reader.ReadLineAsync() != ": connected") throw new InvalidOperationException($"{path} is not an event stream");

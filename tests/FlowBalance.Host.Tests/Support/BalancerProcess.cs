@@ -120,6 +120,8 @@ public sealed partial class BalancerProcess : IAsyncDisposable
         Timeout = TimeSpan.FromSeconds(60),
     };
 
+    private const string AdminTokenVariable = "FLOWBALANCE_ADMIN_TOKEN";
+
     private static BalancerProcess Launch(string[] args, IDictionary<string, string>? environment, TempConfigFile? config)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -132,6 +134,7 @@ public sealed partial class BalancerProcess : IAsyncDisposable
         start.ArgumentList.Add(HostBinary.DllPath);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment.Remove("DEFAULT_BACKENDS");
+        start.Environment[AdminTokenVariable] = AdminApi.Token; // a test's environment may replace it ("" counts as unset)
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start };

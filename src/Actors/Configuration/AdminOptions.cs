@@ -1,0 +1,15 @@
+namespace FlowBalance.Actors.Configuration;
+
+/// <summary>
+/// <c>admin { enabled, path, state_dir, session_timeout }</c>: the admin plane under <see cref="Path"/> on the
+/// main listeners, closed to anyone without credentials (the bootstrap token, <c>FLOWBALANCE_ADMIN_TOKEN</c>,
+/// or a session made with one). <see cref="StateDirectory"/> holds its SQLite database.
+/// </summary>
+public sealed record AdminOptions(bool Enabled, string Path, string StateDirectory, TimeSpan SessionTimeout)
+{
+    public const string DefaultPath = "/__lb_admin__";
+
+    public static readonly TimeSpan DefaultSessionTimeout = TimeSpan.FromHours(12);
+
+    public static AdminOptions Default(string stateDirectory) => new(true, DefaultPath, stateDirectory, DefaultSessionTimeout);
+}

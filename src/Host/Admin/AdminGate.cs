@@ -1,0 +1,60 @@
+using FlowBalance.Actors.Configuration;
+using FlowBalance.Host.Admin.Auth;
+using FlowBalance.Host.Observability;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+
+namespace FlowBalance.Host.Admin;
+
+/// <summary>
+/// Closed by default: under the admin path only <c>/healthz</c> and the login page answer without
+/// credentials; <c>/metrics</c> answers loopback and <c>metrics.allow</c> scrapers, or anyone with a
+/// bearer token; everything else needs the token or a session (API: 401 problem+json; pages: the
+/// login page). A state-changing request from a cookie session must carry the anti-forgery token
+/// (<c>X-XSRF-TOKEN</c>, the value of the readable <c>XSRF-TOKEN</c> cookie), or it is refused.
+/// </summary>
+public static class AdminGate
+{
+    public static IApplicationBuilder UseAdminGate(this IApplicationBuilder admin, FlowBalanceOptions options) => admin.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        if (path == "/healthz" || path == "/login")
+        {
+            await next(context);
+            return;
+        }
+        var result = await context.AuthenticateAsync(AdminAuthentication.Scheme);
+        if (result.Succeeded) context.User = result.Principal!;
+        var authenticated = result.Succeeded;
+        if (path == "/metrics" && (authenticated || MetricsAccess.Allowed(context.Connection.RemoteIpAddress, options.Metrics)))
+        {
+            await next(context);
+            return;
+        }
+        if (!authenticated)
+        {
+            if (path.StartsWithSegments("/api") || path == "/metrics" || context.Request.Headers.Authorization.Count > 0)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer realm=\"flowbalance-admin\"";
+                await AdminProblems.Unauthorized(context);
+                return;
+            }
+            context.Response.Redirect($"{context.Request.PathBase}/login?return={Uri.EscapeDataString(context.Request.PathBase + path + context.Request.QueryString)}");
+            return;
+        }
+        if (IsSession(context) && !IsSafe(context.Request.Method))
+        {
+            var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                await AdminProblems.Forbidden(context, $"a state-changing request from a browser session needs the anti-forgery token: send the {AdminAuthentication.XsrfCookie} cookie's value in the {AdminAuthentication.XsrfHeader} header");
+                return;
+            }
+        }
+        await next(context);
+    });
+
+    public static bool IsSession(HttpContext context) => context.User.FindFirst(AdminClaims.Method)?.Value == "session";
+
+    private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using FlowBalance.Actors.State;
+
+namespace FlowBalance.Host.Admin.Api;
+
+/// <summary>
+/// <c>GET /healthz</c>, open to anyone (DNS failover and cloud load-balancer checks): 200 once the node
+/// routes (the first routing table is published), 503 before that and while it shuts down.
+/// </summary>
+public sealed class HealthzEndpoint(RoutingTableStore routes, IHostApplicationLifetime lifetime, string node)
+{
+    public async Task Handle(HttpContext context)
+    {
+        var ready = routes.Ready.IsCompletedSuccessfully && !lifetime.ApplicationStopping.IsCancellationRequested;
+        context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("status", ready ? "ok" : lifetime.ApplicationStopping.IsCancellationRequested ? "stopping" : "starting");
+        json.WriteBoolean("live", true);
+        json.WriteBoolean("ready", ready);
+        json.WriteString("node", node);
+        json.WriteEndObject();
+    }
+}

@@ -1,0 +1,56 @@
+using FlowBalance.Actors.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace FlowBalance.Host.Admin.Auth;
+
+/// <summary>
+/// ASP.NET Core's authentication for the admin plane: a bearer token (scripts, scrapers) or the
+/// browser's session cookie, chosen by whether an Authorization header is present. The middleware
+/// runs only under the admin path, so proxied requests never pay for it. The cookie is scoped to the
+/// admin path (never sent to a backend), HttpOnly, SameSite=Strict, Secure over HTTPS, sliding.
+/// </summary>
+public static class AdminAuthentication
+{
+    public const string Scheme = "Admin", SessionScheme = "AdminSession";
+    public const string SessionCookie = "fb_admin", AntiforgeryCookie = "fb_admin_af", XsrfCookie = "XSRF-TOKEN", XsrfHeader = "X-XSRF-TOKEN";
+
+    public static IServiceCollection AddAdminAuthentication(this IServiceCollection services, AdminOptions admin)
+    {
+        services.AddSingleton<AdminSessionStore>();
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "token or session", policy => policy.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? AdminTokenHandler.SchemeName : SessionScheme)
+            .AddScheme<AuthenticationSchemeOptions, AdminTokenHandler>(AdminTokenHandler.SchemeName, null)
+            .AddCookie(SessionScheme, cookie =>
+            {
+                cookie.Cookie.Name = SessionCookie;
+                cookie.Cookie.Path = admin.Path;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = admin.SessionTimeout;
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = admin.Path + "/login";
+                cookie.Events.OnRedirectToLogin = context =>
+                {
+                    // The API answers 401; only pages redirect to the login page.
+                    if (context.Request.Path.StartsWithSegments(admin.Path + "/api")) return AdminProblems.Unauthorized(context.HttpContext);
+                    context.Response.Redirect(context.RedirectUri);
+                    return Task.CompletedTask;
+                };
+            });
+        services.AddOptions<CookieAuthenticationOptions>(SessionScheme)
+            .Configure<AdminSessionStore>((cookie, store) => cookie.SessionStore = store);
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.HeaderName = XsrfHeader;
+            antiforgery.FormFieldName = "__RequestVerificationToken";
+            antiforgery.Cookie.Name = AntiforgeryCookie;
+            antiforgery.Cookie.Path = admin.Path;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        return services;
+    }
+}

@@ -1,0 +1,8 @@
+namespace FlowBalance.Host.Admin.Auth;
+
+/// <summary>The claims an admin principal carries (roles and providers come with the security issue).</summary>
+public static class AdminClaims
+{
+    /// <summary>How the caller proved who they are: <c>token</c> (bearer) or <c>session</c> (the browser's cookie).</summary>
+    public const string Method = "flowbalance:auth_method";
+}

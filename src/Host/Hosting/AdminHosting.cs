@@ -1,0 +1,61 @@
+using FlowBalance.Actors.Configuration;
+using FlowBalance.Actors.Events;
+using FlowBalance.Actors.State;
+using FlowBalance.Host.Admin;
+using FlowBalance.Host.Admin.Api;
+using FlowBalance.Host.Admin.Auth;
+using FlowBalance.Host.Admin.Store;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace FlowBalance.Host.Hosting;
+
+/// <summary>
+/// The admin plane under <c>admin.path</c> (default <c>/__lb_admin__</c>): one prefix check on the proxy
+/// path; nothing under it is ever forwarded. Its state (the bootstrap token's hash, sessions, audit)
+/// is in a SQLite file in <c>admin.state_dir</c>, opened before the host starts.
+/// </summary>
+public static class AdminHosting
+{
+    /// <summary>Opens the admin database (an <see cref="AdminStoreException"/> names the file: Program exits 2) and resolves the admin token.</summary>
+    public static WebApplicationBuilder AddAdminPlane(this WebApplicationBuilder builder, FlowBalanceOptions options)
+    {
+        if (!options.Admin.Enabled) return builder;
+        var database = AdminDatabase.Open(options.Admin.StateDirectory);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(AdminCredentials.Resolve(database, Environment.GetEnvironmentVariable));
+        builder.Services.AddAdminAuthentication(options.Admin);
+        return builder;
+    }
+
+    public static WebApplication UseAdminPlane(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<FlowBalanceOptions>();
+        var path = options.Admin.Path;
+        app.Map(path, admin =>
+        {
+            var healthz = new HealthzEndpoint(app.Services.GetRequiredService<RoutingTableStore>(), app.Lifetime,
+                FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
+            ObservabilityHosting.MapGet(admin, "/healthz", healthz.Handle);
+            if (options.Admin.Enabled)
+            {
+                admin.UseAdminGate(options);
+                var sessions = new SessionEndpoints(app.Services.GetRequiredService<AdminCredentials>(), app.Services.GetRequiredService<AdminDatabase>(),
+                    app.Services.GetRequiredService<IAntiforgery>(), path);
+                admin.Map("/login", login => login.Run(sessions.Login));
+                admin.Map("/logout", logout => logout.Run(sessions.Logout));
+                ObservabilityHosting.MapGet(admin, "/api/v1/session", sessions.Session);
+                ObservabilityHosting.MapGet(admin, "/api/v1/audit", new AuditEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle);
+            }
+            else
+            {
+                // Switched off: metrics keep their allow rule (scrapers have no credentials to show); nothing else answers.
+                admin.Use((context, next) => context.Request.Path == "/metrics" && Observability.MetricsAccess.Allowed(context.Connection.RemoteIpAddress, options.Metrics)
+                    ? next(context)
+                    : Observability.AdminResponses.Problem(context, "the admin plane is switched off (admin.enabled = false)", StatusCodes.Status404NotFound));
+            }
+            admin.MapObservation(app.Services);
+            admin.Run(context => Observability.AdminResponses.Problem(context, $"no admin endpoint {path}{context.Request.Path}", StatusCodes.Status404NotFound));
+        });
+        return app;
+    }
+}
