@@ -3,7 +3,7 @@ namespace FlowBalance.Actors.Configuration;
 /// <summary>Reads <c>admin { }</c>.</summary>
 internal static class AdminReader
 {
-    public static readonly string[] Keys = ["enabled", "path", "state_dir", "session_timeout"];
+    public static readonly string[] Keys = ["enabled", "path", "listen", "state_dir", "session_timeout"];
 
     public static AdminOptions Read(ConfigNode? section, string stateDirectory, string baseDirectory)
     {
@@ -11,11 +11,19 @@ internal static class AdminReader
         if (section is not { } node) return defaults;
         if (!node.IsObject) return node.Fail<AdminOptions>("expected an object { enabled = true, path = \"/__lb_admin__\" }") ?? defaults;
         ConfigKeys.CheckUnknown(node, Keys);
+        ListenEndpoint? listen = null;
+        if (node.Child("listen") is { } listenNode && listenNode.String() is { } url)
+        {
+            listen = ListenUrls.ProblemOf(url) is { } problem ? listenNode.Fail<ListenEndpoint>(problem) : new ListenEndpoint(url);
+        }
         return new AdminOptions(
             node.Child("enabled")?.Bool() ?? defaults.Enabled,
             node.Child("path") is { } path ? ReadPath(path) ?? defaults.Path : defaults.Path,
             node.Child("state_dir")?.FullPath(baseDirectory) ?? stateDirectory,
-            node.Child("session_timeout")?.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(90)) ?? defaults.SessionTimeout);
+            node.Child("session_timeout")?.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(90)) ?? defaults.SessionTimeout)
+        {
+            Listen = listen,
+        };
     }
 
     /// <summary>One or more path segments of letters, digits, '_', '-' and '.': "/__lb_admin__", "/ops/lb".</summary>

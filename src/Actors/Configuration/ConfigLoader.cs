@@ -95,7 +95,7 @@ public static class ConfigLoader
         }
         var defaults = SettingsReader.Read(root, defaults: null, ServiceSettings.Default);
         var plugins = PluginsReader.Read(root?.Child("plugins"), services.Select(s => s.Name).ToList(), errors);
-        EdgeChecks.Check(listen ?? FlowBalanceOptions.DefaultListen, tls, services, errors);
+        EdgeChecks.Check(listen ?? FlowBalanceOptions.DefaultListen, tls, services, errors, admin.Listen);
         return new FlowBalanceOptions(listen ?? FlowBalanceOptions.DefaultListen, demo, pluginsDir, [.. services], defaults, plugins, geo, [.. errors.Warnings])
         {
             ShutdownTimeout = shutdown ?? FlowBalanceOptions.DefaultShutdownTimeout,
@@ -146,7 +146,7 @@ public static class ConfigLoader
     public static IReadOnlyList<string> ListenOverrideProblems(ImmutableArray<ListenEndpoint> listen, FlowBalanceOptions options)
     {
         var errors = new ConfigErrors(null);
-        EdgeChecks.Check(listen, options.Tls, options.Services, errors);
+        EdgeChecks.Check(listen, options.Tls, options.Services, errors, options.Admin.Listen);
         return [.. errors.All.Select(e => e.Message)];
     }
 

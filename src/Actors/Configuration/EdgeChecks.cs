@@ -5,8 +5,16 @@ namespace FlowBalance.Actors.Configuration;
 /// <summary>What the listeners, certificates and services must agree on, checked once they are all read.</summary>
 internal static class EdgeChecks
 {
-    public static void Check(ImmutableArray<ListenEndpoint> listen, TlsOptions tls, IReadOnlyList<ServiceDefinition> services, ConfigErrors errors)
+    public static void Check(ImmutableArray<ListenEndpoint> listen, TlsOptions tls, IReadOnlyList<ServiceDefinition> services, ConfigErrors errors, ListenEndpoint? adminListen = null)
     {
+        if (adminListen is { } admin)
+        {
+            if (admin.Https && !tls.HasCertificates) errors.Add("flowbalance.admin.listen", "an https:// admin listener needs certificates: tls.certificates or tls.acme");
+            if (admin.Port != 0 && listen.Any(l => l.Port == admin.Port && (l.Host == admin.Host || l.Host is "0.0.0.0" or "*" or "+" or "::" || admin.Host is "0.0.0.0" or "*" or "+" or "::")))
+            {
+                errors.Add("flowbalance.admin.listen", $"'{admin.Url}' overlaps a listen address; the admin listener needs a port of its own");
+            }
+        }
         var https = listen.Any(l => l.Https);
         var plainHttp1 = listen.Any(l => !l.Https && l.Protocols != ListenEndpoint.H2c);
         if (https && !tls.HasCertificates)

@@ -12,12 +12,19 @@ namespace FlowBalance.Host.Edge;
 /// </summary>
 public static class KestrelListeners
 {
-    public static void Bind(KestrelServerOptions kestrel, IEnumerable<ListenEndpoint> endpoints, CertificateStore certificates)
+    /// <param name="adminListen">admin.listen: bound last, its connections marked with <see cref="AdminListenerFeature"/>.</param>
+    public static void Bind(KestrelServerOptions kestrel, IEnumerable<ListenEndpoint> endpoints, CertificateStore certificates, ListenEndpoint? adminListen = null)
     {
-        foreach (var endpoint in endpoints)
+        foreach (var endpoint in adminListen is null ? endpoints : endpoints.Append(adminListen))
         {
+            var admin = ReferenceEquals(endpoint, adminListen);
             Action<ListenOptions> configure = listen =>
             {
+                if (admin) listen.Use(next => connection =>
+                {
+                    connection.Features.Set(AdminListenerFeature.Instance);
+                    return next(connection);
+                });
                 listen.Protocols = Protocols(endpoint);
                 if (!endpoint.Https) return;
                 var http1 = listen.Protocols.HasFlag(HttpProtocols.Http1);

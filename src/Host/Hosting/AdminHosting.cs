@@ -5,6 +5,7 @@ using FlowBalance.Host.Admin;
 using FlowBalance.Host.Admin.Api;
 using FlowBalance.Host.Admin.Auth;
 using FlowBalance.Host.Admin.Store;
+using FlowBalance.Host.Edge;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace FlowBalance.Host.Hosting;
@@ -31,7 +32,23 @@ public static class AdminHosting
     {
         var options = app.Services.GetRequiredService<FlowBalanceOptions>();
         var path = options.Admin.Path;
-        app.Map(path, admin =>
+        if (options.Admin.Listen is null)
+        {
+            app.Map(path, admin => Configure(app, admin, options));
+            return app;
+        }
+        // admin.listen: its connections reach the admin plane and nothing else; on the main listeners the path is an ordinary one.
+        app.MapWhen(context => context.Features.Get<AdminListenerFeature>() is not null, only =>
+        {
+            only.Map(path, admin => Configure(app, admin, options));
+            only.Run(context => Observability.AdminResponses.Problem(context, $"this listener serves the admin plane only, under {path}", StatusCodes.Status404NotFound));
+        });
+        return app;
+    }
+
+    private static void Configure(WebApplication app, IApplicationBuilder admin, FlowBalanceOptions options)
+    {
+        var path = options.Admin.Path;
         {
             var healthz = new HealthzEndpoint(app.Services.GetRequiredService<RoutingTableStore>(), app.Lifetime,
                 FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
@@ -55,7 +72,6 @@ public static class AdminHosting
             }
             admin.MapObservation(app.Services);
             admin.Run(context => Observability.AdminResponses.Problem(context, $"no admin endpoint {path}{context.Request.Path}", StatusCodes.Status404NotFound));
-        });
-        return app;
+        }
     }
 }

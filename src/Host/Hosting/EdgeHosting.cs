@@ -21,7 +21,7 @@ public static class EdgeHosting
         builder.Services.AddSingleton<CertificateFiles>();
         builder.Services.AddSingleton<HttpsRedirect>();
         builder.Services.AddHostedService<EdgeStartup>();
-        builder.WebHost.ConfigureKestrel(kestrel => KestrelListeners.Bind(kestrel, options.Listen, certificates));
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelListeners.Bind(kestrel, options.Listen, certificates, options.Admin.Listen));
         if (options.Tls.Acme is { } acme) AddAcme(builder.Services, acme, options, certificates);
         return builder;
     }

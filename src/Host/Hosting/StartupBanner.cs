@@ -13,10 +13,12 @@ public static class StartupBanner
         var text = new StringBuilder();
         // Kestrel reports one address per listener, in the order they were bound.
         var bound = addresses.ToList();
+        var endpoints = options.Admin.Listen is { } adminListen ? options.Listen.Add(adminListen) : options.Listen;
         for (var i = 0; i < bound.Count; i++)
         {
-            var endpoint = bound.Count == options.Listen.Length ? options.Listen[i] : null;
-            var protocols = endpoint is null || endpoint.Describe() == "HTTP/1.1" ? "" : $" ({endpoint.Describe()})";
+            var endpoint = bound.Count == endpoints.Length ? endpoints[i] : null;
+            var protocols = ReferenceEquals(endpoint, options.Admin.Listen) ? " (admin plane only)"
+                : endpoint is null || endpoint.Describe() == "HTTP/1.1" ? "" : $" ({endpoint.Describe()})";
             text.AppendLine($"FlowBalance listening on {bound[i]}{protocols}");
         }
         text.AppendLine($"  config: {Path.GetFullPath(configPath)}");
@@ -45,7 +47,7 @@ public static class StartupBanner
         if (Tls(options) is { } tls) text.AppendLine($"  tls: {tls}");
         text.AppendLine($"  {GcBudget.Describe(Environment.GetEnvironmentVariable)}");
         text.AppendLine($"  admin: {Admin(options)}");
-        if (newAdminToken is not null && bound.Count > 0) text.AppendLine(LoginLine(bound[0], options.Admin.Path, newAdminToken));
+        if (newAdminToken is not null && bound.Count > 0) text.AppendLine(LoginLine(options.Admin.Listen is null ? bound[0] : bound[^1], options.Admin.Path, newAdminToken));
         foreach (var warning in options.Warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString();
     }
@@ -69,8 +71,9 @@ public static class StartupBanner
         var metrics = options.Metrics.Enabled ? $"; {path}/metrics ({scrapers}, or a token)" : "";
         var log = options.AccessLog.Path is { } file ? $"; access log {file}" : "";
         var hooks = options.Webhooks.IsEmpty ? "" : $"; webhooks {string.Join(", ", options.Webhooks.Select(w => w.Id))}";
+        var where = options.Admin.Listen is { } only ? $" on {only.Url} only" : "";
         var plane = options.Admin.Enabled
-            ? $"{path}/ and {path}/api/v1 (the admin token or a session; state in {options.Admin.StateDirectory})"
+            ? $"{path}/ and {path}/api/v1{where} (the admin token or a session; state in {options.Admin.StateDirectory})"
             : $"switched off (admin.enabled = false); {path}/healthz";
         return $"{plane}{metrics}{log}{hooks}";
     }

@@ -151,6 +151,28 @@ public sealed partial class AdminAuthTests
         Assert.Equal(HttpStatusCode.OK, (await offClient.GetAsync(Admin + "/metrics")).StatusCode);
     }
 
+    [Fact]
+    public async Task With_admin_listen_the_plane_answers_on_its_own_listener_only()
+    {
+        await using var backend = await TestBackend.StartAsync("main-listener");
+        await using var balancer = await BalancerProcess.StartOwnListenersAsync($$"""
+            flowbalance {
+              listen = "http://127.0.0.1:0"
+              admin { listen = "http://127.0.0.1:0" }
+              backends = ["{{backend.Url}}"]
+            }
+            """);
+        var (main, admin) = (balancer.Listeners[0], balancer.Listeners[1]);
+        using var mainClient = new HttpClient { BaseAddress = main.Address };
+        using var adminClient = new HttpClient { BaseAddress = admin.Address };
+
+        Assert.Equal("admin plane only", admin.Protocols);
+        Assert.Equal(HttpStatusCode.OK, (await AdminApi.GetAsync(adminClient, Admin + "/api/v1/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await adminClient.GetAsync("/")).StatusCode); // nothing is proxied there
+        Assert.Equal("main-listener", await mainClient.GetStringAsync(Admin + "/api/v1/status")); // an ordinary path on the main listener
+        Assert.Contains($"admin: {Admin}/ and {Admin}/api/v1 on http://127.0.0.1:0 only", balancer.Output);
+    }
+
     private static HttpClient Browser(Uri baseAddress, CookieContainer cookies) =>
         new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, CookieContainer = cookies, UseCookies = true }) { BaseAddress = baseAddress };
 
