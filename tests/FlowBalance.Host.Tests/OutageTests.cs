@@ -88,7 +88,9 @@ public sealed class OutageTests(ITestOutputHelper output)
         var warm = answered.Where(a => a.At >= 1000).Select(a => a.Ms).Order().ToArray();
         output.WriteLine($"{answered.Count} answers; first second: max {cold:0.0} ms; after it: {warm.Length}, median {warm[warm.Length / 2]:0.0} ms, p99 {warm[warm.Length * 99 / 100]:0.0} ms, max {warm[^1]:0.0} ms; silent backend held at most {silent.MaxHeld}");
         Assert.True(cold < 1000, $"a 503 in the first second took {cold:0} ms");
-        Assert.True(warm[^1] < 100, $"a 503 took {warm[^1]:0} ms (median {warm[warm.Length / 2]:0.#} ms of {warm.Length})");
+        // "At once" against a hold of the whole 10 s window: 300 ms leaves room for a GC pause or a busy
+        // neighbour on a shared 2-core machine (130-175 ms seen there), and still fails any request that waited on the silent backend.
+        Assert.True(warm[^1] < 300, $"a 503 took {warm[^1]:0} ms (median {warm[warm.Length / 2]:0.#} ms of {warm.Length})");
         Assert.Equal(1, silent.MaxHeld); // the rescue in flight, never more
     }
 
