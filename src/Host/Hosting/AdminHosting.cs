@@ -61,6 +61,7 @@ public static class AdminHosting
                 admin.Map("/login", login => login.Run(sessions.Login));
                 admin.Map("/logout", logout => logout.Run(sessions.Logout));
                 ObservabilityHosting.MapGet(admin, "/api/v1/session", sessions.Session);
+                ObservabilityHosting.MapGet(admin, "/api/v1/openapi.json", OpenApiEndpoint.Handle);
                 ObservabilityHosting.MapGet(admin, "/api/v1/audit", new AuditEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle);
             }
             else
