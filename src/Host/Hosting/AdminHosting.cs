@@ -4,6 +4,7 @@ using FlowBalance.Actors.State;
 using FlowBalance.Host.Admin;
 using FlowBalance.Host.Admin.Api;
 using FlowBalance.Host.Admin.Auth;
+using FlowBalance.Host.Admin.Config;
 using FlowBalance.Host.Admin.Store;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -22,6 +23,7 @@ public static class AdminHosting
         if (!options.Admin.Enabled) return builder;
         var database = AdminDatabase.Open(options.Admin.StateDirectory);
         builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(new ConfigRevisions(database));
         builder.Services.AddSingleton(AdminCredentials.Resolve(database, Environment.GetEnvironmentVariable));
         builder.Services.AddAdminAuthentication(options.Admin);
         return builder;
@@ -45,6 +47,7 @@ public static class AdminHosting
                 admin.Map("/logout", logout => logout.Run(sessions.Logout));
                 ObservabilityHosting.MapGet(admin, "/api/v1/session", sessions.Session);
                 ObservabilityHosting.MapGet(admin, "/api/v1/audit", new AuditEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle);
+                MapConfig(admin, app.Services);
             }
             else
             {
@@ -57,5 +60,16 @@ public static class AdminHosting
             admin.Run(context => Observability.AdminResponses.Problem(context, $"no admin endpoint {path}{context.Request.Path}", StatusCodes.Status404NotFound));
         });
         return app;
+    }
+
+    /// <summary><c>/api/v1/config</c> and under it: the longer paths first (Map matches by prefix).</summary>
+    private static void MapConfig(IApplicationBuilder admin, IServiceProvider services)
+    {
+        var database = services.GetRequiredService<AdminDatabase>();
+        var reloader = services.GetRequiredService<ConfigReloader>();
+        var apply = new ConfigApply(reloader, database);
+        admin.Map("/api/v1/config/validate", validate => validate.Run(new ConfigValidateEndpoint(reloader).Handle));
+        admin.Map("/api/v1/config/revisions", revisions => revisions.Run(new RevisionsEndpoint(database, reloader, apply).Handle));
+        admin.Map("/api/v1/config", config => config.Run(new ConfigEndpoint(reloader, apply).Handle));
     }
 }
