@@ -21,7 +21,7 @@ if (commandLine.Help)
     return 0;
 }
 
-var (loaded, problems) = ConfigFile.Load(commandLine.ConfigPath);
+var (configText, loaded, problems) = ConfigFile.Read(commandLine.ConfigPath);
 var options = loaded.Options;
 var listenOverride = commandLine.Listen.Count > 0 ? ConfigLoader.ListenFromCommandLine(commandLine.Listen) : (ImmutableArray<ListenEndpoint>?)null;
 foreach (var listen in commandLine.Listen)
@@ -67,7 +67,11 @@ catch (FlowBalance.Host.Admin.Store.AdminStoreException e)
     Console.Error.WriteLine($"flowbalance: {e.Message}");
     return 2;
 }
-builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, listenOverride, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));
+builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, listenOverride, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon))
+{
+    Text = configText!,
+    Hocon = loaded.Hocon,
+});
 builder.AddEdge(options); // after the actor system: its certificate events need the event hub subscribed
 var started = false;
 try

@@ -14,20 +14,35 @@ public static class ConfigLoader
     public static ConfigLoadResult LoadFile(string path, string? defaultBackends, Func<string, string?>? environment = null)
     {
         var full = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(full)) return Failed(new ConfigError(null, null, $"{full} is a directory; give the config file itself (e.g. {System.IO.Path.Combine(full, "hocon.conf")})"));
-        if (!File.Exists(full)) return Failed(new ConfigError(null, null, $"config file not found: {full}"));
-        try
-        {
-            // Relative paths in the file (plugins_dir, geo.database) mean next to it, wherever the balancer started.
-            return ReadAtMost(full, ConfigLimits.MaxBytes) is { } text
-                ? Parse(text, defaultBackends, System.IO.Path.GetDirectoryName(full), environment)
-                : Failed(new ConfigError(null, null, $"config file {full} is larger than {ConfigLimits.MaxBytes / (1024 * 1024)} MiB (the limit)"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Failed(new ConfigError(null, null, $"cannot read config file {full}: {e.Message}"));
-        }
+        // Relative paths in the file (plugins_dir, geo.database) mean next to it, wherever the balancer started.
+        return ReadFile(full, out var error) is { } text ? Parse(text, defaultBackends, System.IO.Path.GetDirectoryName(full), environment) : Failed(error!);
     }
+
+    /// <summary>The config file's text, or null with <paramref name="error"/> saying why (missing, a directory, unreadable, over the size limit).</summary>
+    public static string? ReadFile(string path, out ConfigError? error)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        error = null;
+        if (Directory.Exists(full)) error = new ConfigError(null, null, $"{full} is a directory; give the config file itself (e.g. {System.IO.Path.Combine(full, "hocon.conf")})");
+        else if (!File.Exists(full)) error = new ConfigError(null, null, $"config file not found: {full}");
+        else
+        {
+            try
+            {
+                if (ReadAtMost(full, ConfigLimits.MaxBytes) is { } text) return text;
+                error = TooLarge(full);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error = new ConfigError(null, null, $"cannot read config file {full}: {e.Message}");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The error for a config text of more than <see cref="ConfigLimits.MaxBytes"/> characters (from <paramref name="where"/>).</summary>
+    public static ConfigError TooLarge(string where) =>
+        new(null, null, $"config file {where} is larger than {ConfigLimits.MaxBytes / (1024 * 1024)} MiB (the limit)");
 
     /// <param name="text">The file's text.</param>
     /// <param name="defaultBackends">The DEFAULT_BACKENDS environment variable, if set.</param>

@@ -4,6 +4,7 @@ using FlowBalance.Actors.State;
 using FlowBalance.Host.Admin;
 using FlowBalance.Host.Admin.Api;
 using FlowBalance.Host.Admin.Auth;
+using FlowBalance.Host.Admin.Config;
 using FlowBalance.Host.Admin.Store;
 using FlowBalance.Host.Edge;
 using Microsoft.AspNetCore.Antiforgery;
@@ -23,6 +24,7 @@ public static class AdminHosting
         if (!options.Admin.Enabled) return builder;
         var database = AdminDatabase.Open(options.Admin.StateDirectory);
         builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(new ConfigRevisions(database));
         builder.Services.AddSingleton(AdminCredentials.Resolve(database, Environment.GetEnvironmentVariable));
         builder.Services.AddAdminAuthentication(options.Admin);
         return builder;
@@ -63,6 +65,7 @@ public static class AdminHosting
                 ObservabilityHosting.MapGet(admin, "/api/v1/session", sessions.Session);
                 ObservabilityHosting.MapGet(admin, "/api/v1/openapi.json", OpenApiEndpoint.Handle);
                 ObservabilityHosting.MapGet(admin, "/api/v1/audit", new AuditEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle);
+                MapConfig(admin, app.Services);
             }
             else
             {
@@ -74,5 +77,16 @@ public static class AdminHosting
             admin.MapObservation(app.Services);
             admin.Run(context => Observability.AdminResponses.Problem(context, $"no admin endpoint {path}{context.Request.Path}", StatusCodes.Status404NotFound));
         }
+    }
+
+    /// <summary><c>/api/v1/config</c> and under it: the longer paths first (Map matches by prefix).</summary>
+    private static void MapConfig(IApplicationBuilder admin, IServiceProvider services)
+    {
+        var database = services.GetRequiredService<AdminDatabase>();
+        var reloader = services.GetRequiredService<ConfigReloader>();
+        var apply = new ConfigApply(reloader, database);
+        admin.Map("/api/v1/config/validate", validate => validate.Run(new ConfigValidateEndpoint(reloader).Handle));
+        admin.Map("/api/v1/config/revisions", revisions => revisions.Run(new RevisionsEndpoint(database, reloader, apply).Handle));
+        admin.Map("/api/v1/config", config => config.Run(new ConfigEndpoint(reloader, apply).Handle));
     }
 }

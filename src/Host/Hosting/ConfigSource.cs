@@ -10,6 +10,12 @@ namespace FlowBalance.Host.Hosting;
 /// </summary>
 public sealed record ConfigSource(string Path, ImmutableArray<ListenEndpoint>? ListenOverride, ServiceDefinition? DemoService, string? AkkaSection = null)
 {
+    /// <summary>The file's text as read at startup (its first revision).</summary>
+    public string Text { get; init; } = "";
+
+    /// <summary>The file parsed at startup: what <c>GET /config</c> shows until something is applied.</summary>
+    public Akka.Configuration.Config? Hocon { get; init; }
+
     /// <summary>The <c>akka { }</c> section of a parsed file as text, for comparing two files; null when it has none.</summary>
     public static string? AkkaSectionOf(Akka.Configuration.Config? hocon) =>
         hocon is not null && hocon.HasPath("akka") ? hocon.GetConfig("akka").Root.ToString() : null;

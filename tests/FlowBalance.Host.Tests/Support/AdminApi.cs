@@ -8,6 +8,9 @@ public static class AdminApi
     /// <summary>The admin token every balancer a test starts has (<c>FLOWBALANCE_ADMIN_TOKEN</c>, set by <see cref="BalancerProcess"/>).</summary>
     public const string Token = "fbt_test-admin-token-0123456789abcdef";
 
+    /// <summary>Who the admin plane says a caller with <see cref="Token"/> is (the actor of its audit entries and revisions).</summary>
+    public const string Subject = "token:environment";
+
     /// <summary>A GET with the admin token (the client itself sends none, so proxied requests never carry it).</summary>
     public static Task<HttpResponseMessage> GetAsync(HttpClient client, string path, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
@@ -15,6 +18,26 @@ public static class AdminApi
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
         return client.SendAsync(request, completion);
     }
+
+    /// <summary>A PUT, POST or other request with the admin token, a text/plain body (when given) and <c>If-Match</c> (when given).</summary>
+    public static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string? text = null, string? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        if (text is not null) request.Content = new StringContent(text, System.Text.Encoding.UTF8, "text/plain");
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return client.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> PutAsync(HttpClient client, string path, string text, string? ifMatch = null) =>
+        SendAsync(client, HttpMethod.Put, path, text, ifMatch);
+
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string? text = null, string? ifMatch = null) =>
+        SendAsync(client, HttpMethod.Post, path, text, ifMatch);
+
+    /// <summary>The body of a response as JSON (any status: problem+json bodies too).</summary>
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
     public static async Task<string> GetStringAsync(HttpClient client, string path)
     {

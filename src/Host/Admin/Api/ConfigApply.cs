@@ -1,0 +1,55 @@
+using System.Text.Json;
+using FlowBalance.Host.Admin.Config;
+using FlowBalance.Host.Admin.Store;
+using FlowBalance.Host.Hosting;
+
+namespace FlowBalance.Host.Admin.Api;
+
+/// <summary>
+/// Applying a config text for <c>PUT /config</c> and <c>POST /config/revisions/{id}/restore</c>: through
+/// <see cref="ConfigReloader.ApplyTextAsync"/> (the file reload's path), answered with the new revision
+/// and its ETag, and audited (before and after revision, result), refusals included.
+/// </summary>
+public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
+{
+    public async Task Apply(HttpContext context, string text, string source, string action, string target, long? expected, Func<ConfigDiff, string> summary)
+    {
+        var actor = context.User.Identity?.Name ?? "unknown";
+        var result = await reloader.ApplyTextAsync(text, source, actor, expected, summary, context.RequestAborted);
+        var before = $"revision {result.Before}";
+        switch (result.Status)
+        {
+            case ConfigApplyResult.Outcome.Stale:
+                Audit(context, action, target, before, null, $"refused: If-Match \"{expected}\" is stale (412)");
+                await ConfigRequest.Stale(context, result.Revision);
+                return;
+            case ConfigApplyResult.Outcome.Invalid:
+                Audit(context, action, target, before, null, $"refused: {result.Errors.Count} problem(s) (422): {result.Errors[0]}");
+                await ConfigRequest.Invalid(context, result.Errors);
+                return;
+        }
+        var line = summary(result.Diff!);
+        Audit(context, action, target, before, $"revision {result.Revision}", $"ok: {line}");
+        context.Response.Headers.ETag = ConfigRequest.ETag(result.Revision);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteNumber("revision", result.Revision);
+        json.WriteNumber("previous", result.Before);
+        json.WriteString("sha256", ConfigRevisions.Sha256(text));
+        json.WriteString("summary", line);
+        json.WriteStartArray("changes");
+        foreach (var change in result.Diff!.Changes()) json.WriteStringValue(change);
+        json.WriteEndArray();
+        json.WritePropertyName("diff");
+        result.Diff.Write(json);
+        json.WriteStartArray("restart_needed");
+        foreach (var key in result.RestartNeeded) json.WriteStringValue(key);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    public void Audit(HttpContext context, string action, string target, string? before, string? after, string result) =>
+        database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, context.User.Identity?.Name ?? "unknown", context.Connection.RemoteIpAddress?.ToString(),
+            action, target, before, after, result));
+}
