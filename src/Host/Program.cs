@@ -69,6 +69,7 @@ catch (FlowBalance.Host.Admin.Store.AdminStoreException e)
 }
 builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.ConfigPath, listenOverride, demoService, ConfigSource.AkkaSectionOf(loaded.Hocon)));
 builder.AddEdge(options); // after the actor system: its certificate events need the event hub subscribed
+builder.AddAdminOverrides(options); // after the actor system: waits for the first routing table, before Kestrel listens
 var started = false;
 try
 {

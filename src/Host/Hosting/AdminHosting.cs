@@ -4,6 +4,7 @@ using FlowBalance.Actors.State;
 using FlowBalance.Host.Admin;
 using FlowBalance.Host.Admin.Api;
 using FlowBalance.Host.Admin.Auth;
+using FlowBalance.Host.Admin.Overrides;
 using FlowBalance.Host.Admin.Store;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -24,6 +25,17 @@ public static class AdminHosting
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(AdminCredentials.Resolve(database, Environment.GetEnvironmentVariable));
         builder.Services.AddAdminAuthentication(options.Admin);
+        builder.Services.AddSingleton<BackendActions>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Puts the persisted backend overrides back at startup. Registered after the actor system (<c>AddFlowBalance</c>):
+    /// hosted services start in order, and this one waits for the first routing table, before Kestrel listens.
+    /// </summary>
+    public static WebApplicationBuilder AddAdminOverrides(this WebApplicationBuilder builder, FlowBalanceOptions options)
+    {
+        if (options.Admin.Enabled) builder.Services.AddHostedService<OverrideRestore>();
         return builder;
     }
 
@@ -45,6 +57,9 @@ public static class AdminHosting
                 admin.Map("/logout", logout => logout.Run(sessions.Logout));
                 ObservabilityHosting.MapGet(admin, "/api/v1/session", sessions.Session);
                 ObservabilityHosting.MapGet(admin, "/api/v1/audit", new AuditEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle);
+                var routes = app.Services.GetRequiredService<RoutingTableStore>();
+                var services = new ServicesEndpoint(routes, new BackendEndpoint(routes, app.Services.GetRequiredService<BackendActions>()));
+                admin.Map("/api/v1/services", endpoint => endpoint.Run(services.Handle));
             }
             else
             {

@@ -14,17 +14,22 @@ public static class AdminResponses
         context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>application/problem+json (400 unless said otherwise) with the reason in <c>detail</c>.</summary>
-    public static Task Problem(HttpContext context, string detail, int status = StatusCodes.Status400BadRequest)
+    public static Task Problem(HttpContext context, string detail, int status = StatusCodes.Status400BadRequest) => Problem(context, detail, status, null);
+
+    /// <summary>The same with extension members (RFC 9457 §3.2), e.g. the capacity guard's numbers.</summary>
+    public static Task Problem(HttpContext context, string detail, int status, IReadOnlyDictionary<string, object>? extensions)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+        var body = new Dictionary<string, object>
         {
             ["type"] = "about:blank",
             ["title"] = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
             ["status"] = status,
             ["detail"] = detail,
-        }, Readable));
+        };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object>()) body[key] = value;
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, Readable));
     }
 
     /// <summary><c>{"items": [...]}</c>, each item written by <paramref name="write"/>.</summary>
