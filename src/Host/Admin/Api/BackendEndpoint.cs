@@ -34,7 +34,7 @@ public sealed class BackendEndpoint(RoutingTableStore routes, BackendActions act
         }
         if (HttpMethods.IsGet(method))
         {
-            await Answer(context, new ServiceActor.OverrideApplied(service, backendId, AdminOverride.None, AdminOverride.None));
+            await Render(context, service, backendId);
             return;
         }
         if (!HttpMethods.IsPatch(method))
@@ -57,9 +57,8 @@ public sealed class BackendEndpoint(RoutingTableStore routes, BackendActions act
     {
         switch (reply)
         {
-            case ServiceActor.OverrideApplied applied when ServicesEndpoint.Find(routes, applied.Service) is { } service
-                && StatusJson.Scores(service).FirstOrDefault(s => s.Backend.Definition.Id == applied.BackendId) is { Backend: not null } found:
-                return ServicesEndpoint.Write(context, json => StatusJson.WriteBackend(json, found.Backend, found.Pool, found.Score));
+            case ServiceActor.OverrideApplied applied:
+                return Render(context, applied.Service, applied.BackendId);
             case ServiceActor.OverrideRefused refused:
                 return AdminResponses.Problem(context,
                     $"refused by the capacity guard: {refused.Scope} of service {refused.Service} would have {refused.RoutableAfter} routable backend(s), fewer than min_routable {refused.MinRoutable}; add ?force=true to do it anyway",
@@ -71,6 +70,12 @@ public sealed class BackendEndpoint(RoutingTableStore routes, BackendActions act
                 return AdminResponses.Problem(context, $"no backend {context.Request.PathBase}{context.Request.Path}", StatusCodes.Status404NotFound);
         }
     }
+
+    /// <summary>The backend's status object as the snapshots show it now (after an action: as the actor just published it).</summary>
+    private Task Render(HttpContext context, string serviceName, string backendId) =>
+        ServicesEndpoint.Find(routes, serviceName) is { } service && StatusJson.Scores(service).FirstOrDefault(s => s.Backend.Definition.Id == backendId) is { Backend: not null } found
+            ? ServicesEndpoint.Write(context, json => StatusJson.WriteBackend(json, found.Backend, found.Pool, found.Score))
+            : AdminResponses.Problem(context, $"no backend {context.Request.PathBase}{context.Request.Path}", StatusCodes.Status404NotFound);
 
     private static async Task<(AdminOverride? Change, string? Problem)> ReadChange(HttpContext context)
     {
