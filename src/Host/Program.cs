@@ -73,6 +73,7 @@ builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.Conf
     Hocon = loaded.Hocon,
 });
 builder.AddEdge(options); // after the actor system: its certificate events need the event hub subscribed
+builder.AddAdminOverrides(options); // after the actor system: waits for the first routing table, before Kestrel listens
 var started = false;
 try
 {

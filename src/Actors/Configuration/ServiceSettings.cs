@@ -25,6 +25,12 @@ public sealed record ServiceSettings(
     /// <summary><c>protocol</c>, <c>tls_verify</c>, <c>ca_file</c>, <c>sni</c>, <c>client_cert</c>, <c>client_key</c>.</summary>
     public UpstreamOptions Upstream { get; init; } = UpstreamOptions.Default;
 
+    /// <summary><c>min_routable</c>: the admin capacity guard refuses an action leaving the service (or a pool) with fewer routable backends.</summary>
+    public int MinRoutable { get; init; } = 1;
+
+    /// <summary><c>drain_timeout</c>: how long a draining backend of a service with cookie affinity waits for its sessions to move.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The largest <c>max_connections</c> accepted (per backend).</summary>
     public const int MaxConnectionsLimit = 1_000_000;
 

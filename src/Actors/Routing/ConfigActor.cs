@@ -27,10 +27,14 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
     private readonly IHealthProber _prober;
     private Dictionary<string, (ServiceSlot Slot, IActorRef Actor)> _services = new(StringComparer.Ordinal);
     private readonly StrongBox<FlowBalanceOptions> _latest;
+    /// <summary>Each service's admin overrides as its actor last reported them: a service actor created again (restart, re-added) starts with them.</summary>
+    private readonly StrongBox<ImmutableDictionary<string, ImmutableDictionary<string, AdminOverride>>> _overrides;
     private Pending? _pending;
 
-    public ConfigActor(RoutingTableStore store, StrongBox<FlowBalanceOptions> latest, IHealthProber prober, TimeSpan sampleInterval)
+    public ConfigActor(RoutingTableStore store, StrongBox<FlowBalanceOptions> latest, StrongBox<ImmutableDictionary<string, ImmutableDictionary<string, AdminOverride>>> overrides,
+        IHealthProber prober, TimeSpan sampleInterval)
     {
+        _overrides = overrides;
         _prober = prober;
         _store = store;
         _latest = latest;
@@ -44,7 +48,8 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
     public static Props Props(RoutingTableStore store, FlowBalanceOptions options, IHealthProber prober, TimeSpan sampleInterval)
     {
         var latest = new StrongBox<FlowBalanceOptions>(options); // shared by every incarnation of the actor
-        return Akka.Actor.Props.Create(() => new ConfigActor(store, latest, prober, sampleInterval));
+        var overrides = new StrongBox<ImmutableDictionary<string, ImmutableDictionary<string, AdminOverride>>>(ImmutableDictionary<string, ImmutableDictionary<string, AdminOverride>>.Empty);
+        return Akka.Actor.Props.Create(() => new ConfigActor(store, latest, overrides, prober, sampleInterval));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -52,13 +57,36 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
 
     private void Idle()
     {
+        Admin();
         Receive<ApplyConfig>(apply => Apply(apply.Options, apply.Source, Sender));
         Receive<ServiceActor.Ready>(_ => { }); // a restarted service announcing itself
     }
 
+    /// <summary>Admin actions go to their service's actor, which answers the sender; in either behaviour (a reload does not hold them up).</summary>
+    private void Admin()
+    {
+        Receive<ServiceActor.SetOverride>(set => ToService(set.Service, set.BackendId, set));
+        Receive<ServiceActor.ClearOverride>(clear => ToService(clear.Service, clear.BackendId, clear));
+        Receive<ServiceActor.OverridesChanged>(changed =>
+        {
+            // Only the running actor of the service speaks for it (a retiring one under the same name does not).
+            if (_services.TryGetValue(changed.Service, out var running) && running.Actor.Equals(Sender)) Remember(changed.Service, changed.Overrides);
+        });
+    }
+
+    private void ToService(string service, string backendId, object message)
+    {
+        if (_services.TryGetValue(service, out var running)) running.Actor.Forward(message);
+        else Sender.Tell(new ServiceActor.UnknownBackend(service, backendId));
+    }
+
+    private void Remember(string service, ImmutableDictionary<string, AdminOverride> overrides) =>
+        _overrides.Value = overrides.IsEmpty ? _overrides.Value!.Remove(service) : _overrides.Value!.SetItem(service, overrides);
+
     /// <summary>Waiting for touched services to be ready; further reloads wait their turn.</summary>
     private void Applying()
     {
+        Admin();
         Receive<ServiceActor.Ready>(_ =>
         {
             if (--_pending!.Waiting == 0) Publish();
@@ -91,7 +119,8 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
             else
             {
                 var slot = new ServiceSlot(definition);
-                var actor = Context.ActorOf(ServiceActor.Props(slot, _prober, _sampleInterval), ActorNames.Service(definition.Name) + Suffix(definition.Name));
+                var actor = Context.ActorOf(ServiceActor.Props(slot, _prober, _sampleInterval, _overrides.Value!.GetValueOrDefault(definition.Name)),
+                    ActorNames.Service(definition.Name) + Suffix(definition.Name));
                 next[definition.Name] = (slot, actor);
                 changes.Add($"service {definition.Name} added ({definition.Backends.Length} backends)");
                 count.ServicesAdded++;
@@ -102,6 +131,7 @@ public sealed class ConfigActor : ReceiveActor, IWithStash
         foreach (var (name, removed) in _services.Where(s => !next.ContainsKey(s.Key)))
         {
             removed.Actor.Tell(ServiceActor.Retire.Instance);
+            Remember(name, ImmutableDictionary<string, AdminOverride>.Empty); // a reload keeps overrides only for backends that still exist
             changes.Add($"service {name} removed; its in-flight requests finish");
             count.ServicesRemoved++;
             count.BackendsRemoved += removed.Slot.Backends.Length;

@@ -27,8 +27,8 @@ public sealed class HashRing
             _owners = [];
             return;
         }
-        var minWeight = backends.Min(b => b.Definition.Weight);
-        var perBackend = backends.Select(b => Math.Min(MaxPointsPerBackend, PointsPerWeightUnit * b.Definition.Weight / minWeight)).ToArray();
+        var minWeight = backends.Min(b => b.Weight);
+        var perBackend = backends.Select(b => Math.Min(MaxPointsPerBackend, PointsPerWeightUnit * b.Weight / minWeight)).ToArray();
         var total = perBackend.Sum();
         if (total > MaxPoints) perBackend = [.. perBackend.Select(p => Math.Max(1, (int)((long)p * MaxPoints / total)))];
 

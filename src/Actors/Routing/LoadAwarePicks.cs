@@ -31,7 +31,7 @@ internal static class LoadAwarePicks
             if (RoutingSnapshot.Tried(slot, tried)) continue;
             var inFlight = slot.Counters.InFlight;
             // inFlight / weight < bestInFlight / bestWeight, without dividing
-            if (best is null || inFlight * best.Definition.Weight < bestInFlight * slot.Definition.Weight)
+            if (best is null || inFlight * best.Weight < bestInFlight * slot.Weight)
             {
                 best = slot;
                 bestInFlight = inFlight;
@@ -53,8 +53,8 @@ internal static class LoadAwarePicks
         var b = routable[j];
         if (RoutingSnapshot.Tried(a, tried)) return RoutingSnapshot.Tried(b, tried) ? null : b;
         if (RoutingSnapshot.Tried(b, tried)) return a;
-        var loadA = a.Counters.InFlight * b.Definition.Weight;
-        var loadB = b.Counters.InFlight * a.Definition.Weight;
+        var loadA = a.Counters.InFlight * b.Weight;
+        var loadB = b.Counters.InFlight * a.Weight;
         if (loadA != loadB) return loadA < loadB ? a : b;
         return a.Current.LatencyEwmaMs <= b.Current.LatencyEwmaMs ? a : b;
     }
@@ -74,7 +74,7 @@ internal static class LoadAwarePicks
     {
         var sums = new long[routable.Length];
         long total = 0;
-        for (var i = 0; i < sums.Length; i++) sums[i] = total += routable[i].Definition.Weight;
+        for (var i = 0; i < sums.Length; i++) sums[i] = total += routable[i].Weight;
         return sums;
     }
 }

@@ -17,11 +17,21 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
     private volatile BackendSnapshot _current = BackendSnapshot.Initial(definition);
     private volatile IActorRef? _owner;
     private volatile BackendDefinition _definition = definition;
+    private volatile BackendAdmin _admin = BackendAdmin.None;
 
     /// <summary>Its URL and weight; a config reload may change the weight of a kept backend.</summary>
     public BackendDefinition Definition => _definition;
 
     public CircuitBreakerOptions Breaker { get; } = breaker;
+
+    /// <summary>The operator's override and the admin state it puts the backend in; written by the ServiceActor only.</summary>
+    public BackendAdmin Admin => _admin;
+
+    /// <summary>The weight routing uses: the override's, else the file's.</summary>
+    public int Weight => _admin.Override.Weight ?? _definition.Weight;
+
+    /// <summary>Routable (health, breaker) and enabled by the operator: the algorithm may pick it.</summary>
+    public bool InRotation => _current.Routable && _admin.State == AdminState.Enabled;
 
     public BackendCounters Counters { get; } = new();
 
@@ -106,6 +116,8 @@ public sealed class BackendSlot(BackendDefinition definition, CircuitBreakerOpti
     }
 
     internal void Publish(BackendSnapshot next) => _current = next;
+
+    internal void SetAdmin(BackendAdmin admin) => _admin = admin;
 
     internal void Attach(IActorRef owner) => _owner = owner;
 

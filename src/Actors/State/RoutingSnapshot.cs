@@ -22,10 +22,12 @@ public sealed class RoutingSnapshot
         All = all;
         Routable = routable;
         Algorithm = algorithm;
-        _sequence = algorithm == PickAlgorithm.RoundRobin ? SmoothWeightedSequence.Build([.. routable.Select(s => s.Definition.Weight)]) : [];
+        _sequence = algorithm == PickAlgorithm.RoundRobin ? SmoothWeightedSequence.Build([.. routable.Select(s => s.Weight)]) : [];
         _cumulative = algorithm == PickAlgorithm.Random ? LoadAwarePicks.Cumulative(routable) : [];
         // Envoy's panic mode: when too few backends look healthy, health checks are more likely wrong than the backends.
-        Panic = all.Length > 0 && routable.Length > 0 && routable.Length * 100.0 < panicThreshold * all.Length;
+        // Backends the operator took out are no evidence either way.
+        var enabled = all.Count(s => s.Admin.State == AdminState.Enabled);
+        Panic = enabled > 0 && routable.Length > 0 && routable.Length * 100.0 < panicThreshold * enabled;
     }
 
     /// <summary>Every backend of the service, routable or not.</summary>
@@ -131,14 +133,14 @@ public sealed class RoutingSnapshot
         return admission != Admission.Rejected;
     }
 
-    /// <summary>Plain round robin over every backend, ignoring health (panic mode).</summary>
+    /// <summary>Plain round robin over every enabled backend, ignoring health (panic mode).</summary>
     private static BackendSlot? PickAny(ImmutableArray<BackendSlot> slots, long step, IReadOnlyList<BackendSlot>? tried, out Admission admission)
     {
         admission = Admission.Admitted;
         for (var i = 0; i < slots.Length; i++)
         {
             var slot = slots[(int)((ulong)(step + i) % (ulong)slots.Length)];
-            if (!Tried(slot, tried) && slot.TryOccupy()) return slot;
+            if (!Tried(slot, tried) && slot.Admin.State == AdminState.Enabled && slot.TryOccupy()) return slot;
         }
         return null;
     }
@@ -148,7 +150,8 @@ public sealed class RoutingSnapshot
         BackendSlot? best = null;
         foreach (var slot in All)
         {
-            if (Tried(slot, tried) || !slot.Gate.TrialFree(now) || slot.IsFull) continue;
+            // Failing open never reaches a backend the operator took out.
+            if (Tried(slot, tried) || slot.Admin.State != AdminState.Enabled || !slot.Gate.TrialFree(now) || slot.IsFull) continue;
             if (best is null || slot.Gate.LastFailureMs < best.Gate.LastFailureMs) best = slot;
         }
         return best;
@@ -165,5 +168,5 @@ public sealed class RoutingSnapshot
     }
 
     public static RoutingSnapshot From(ImmutableArray<BackendSlot> all, double panicThreshold = 0, PickAlgorithm algorithm = PickAlgorithm.RoundRobin) =>
-        new(all, [.. all.Where(s => s.Current.Routable)], panicThreshold, algorithm);
+        new(all, [.. all.Where(s => s.InRotation)], panicThreshold, algorithm);
 }

@@ -72,7 +72,8 @@ public sealed class ServiceRouting
         for (var i = 0; i < Math.Min(ring.Count, MaxRingProbes); i++)
         {
             var slot = ring.At(start + i);
-            if (!slot.Current.Routable && !pool.Snapshot.Panic || RoutingSnapshot.Tried(slot, tried)) continue;
+            // A draining or disabled backend is skipped: its header/IP sessions move to the next point at once.
+            if (!slot.Current.Routable && !pool.Snapshot.Panic || slot.Admin.State != AdminState.Enabled || RoutingSnapshot.Tried(slot, tried)) continue;
             admission = slot.Admit(now);
             if (admission != Admission.Rejected) return slot;
         }
@@ -82,7 +83,8 @@ public sealed class ServiceRouting
     private static bool AdmitsSticky(BackendSlot slot, IReadOnlyList<BackendSlot>? tried, out Admission admission)
     {
         admission = Admission.Rejected;
-        if (!slot.Current.Routable || RoutingSnapshot.Tried(slot, tried)) return false;
+        // A draining backend keeps its cookie sessions (no new ones: the algorithm never picks it) until they move or drain_timeout passes.
+        if (!slot.Current.Routable || slot.Admin.State == AdminState.Disabled || RoutingSnapshot.Tried(slot, tried)) return false;
         admission = slot.Admit(Environment.TickCount64);
         return admission != Admission.Rejected;
     }

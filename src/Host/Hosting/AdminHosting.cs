@@ -5,6 +5,7 @@ using FlowBalance.Host.Admin;
 using FlowBalance.Host.Admin.Api;
 using FlowBalance.Host.Admin.Auth;
 using FlowBalance.Host.Admin.Config;
+using FlowBalance.Host.Admin.Overrides;
 using FlowBalance.Host.Admin.Store;
 using FlowBalance.Host.Edge;
 using Microsoft.AspNetCore.Antiforgery;
@@ -27,6 +28,17 @@ public static class AdminHosting
         builder.Services.AddSingleton(new ConfigRevisions(database));
         builder.Services.AddSingleton(AdminCredentials.Resolve(database, Environment.GetEnvironmentVariable));
         builder.Services.AddAdminAuthentication(options.Admin);
+        builder.Services.AddSingleton<BackendActions>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Puts the persisted backend overrides back at startup. Registered after the actor system (<c>AddFlowBalance</c>):
+    /// hosted services start in order, and this one waits for the first routing table, before Kestrel listens.
+    /// </summary>
+    public static WebApplicationBuilder AddAdminOverrides(this WebApplicationBuilder builder, FlowBalanceOptions options)
+    {
+        if (options.Admin.Enabled) builder.Services.AddHostedService<OverrideRestore>();
         return builder;
     }
 
@@ -66,6 +78,9 @@ public static class AdminHosting
                 ObservabilityHosting.MapGet(admin, "/api/v1/openapi.json", OpenApiEndpoint.Handle);
                 ObservabilityHosting.MapGet(admin, "/api/v1/audit", new AuditEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle);
                 MapConfig(admin, app.Services);
+                var routes = app.Services.GetRequiredService<RoutingTableStore>();
+                var services = new ServicesEndpoint(routes, new BackendEndpoint(routes, app.Services.GetRequiredService<BackendActions>()));
+                admin.Map("/api/v1/services", endpoint => endpoint.Run(services.Handle));
             }
             else
             {

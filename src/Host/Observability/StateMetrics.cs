@@ -46,16 +46,16 @@ public sealed class StateMetrics : IDisposable
         }
     }
 
-    private IEnumerable<Measurement<int>> BackendStateSeries() => StateSeries(BackendStates, snapshot => StateNames.Of(snapshot.Health));
+    private IEnumerable<Measurement<int>> BackendStateSeries() => StateSeries(BackendStates, StateNames.Of);
 
-    private IEnumerable<Measurement<int>> BreakerStateSeries() => StateSeries(BreakerStates, snapshot => StateNames.Of(snapshot.Breaker));
+    private IEnumerable<Measurement<int>> BreakerStateSeries() => StateSeries(BreakerStates, backend => StateNames.Of(backend.Current.Breaker));
 
     /// <summary>One series per backend and state: 1 for the state the backend is in, 0 for the others.</summary>
-    private IEnumerable<Measurement<int>> StateSeries(string[] states, Func<BackendSnapshot, string> current)
+    private IEnumerable<Measurement<int>> StateSeries(string[] states, Func<BackendSlot, string> current)
     {
         foreach (var (service, backend) in Backends())
         {
-            var now = current(backend.Current);
+            var now = current(backend);
             foreach (var state in states)
             {
                 yield return new Measurement<int>(state == now ? 1 : 0,
@@ -68,7 +68,7 @@ public sealed class StateMetrics : IDisposable
     {
         foreach (var service in _routes.Current.Services)
         {
-            foreach (var (backend, _, score) in StatusEndpoint.Scores(service))
+            foreach (var (backend, _, score) in StatusJson.Scores(service))
             {
                 yield return new Measurement<double>(score, new("service", service.Definition.Name), new("backend", backend.Definition.Id));
             }

@@ -39,6 +39,21 @@ public static class AdminApi
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
+    /// <summary>A PATCH of a JSON body with the admin token.</summary>
+    public static Task<HttpResponseMessage> PatchAsync(HttpClient client, string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return client.SendAsync(request);
+    }
+
+    /// <summary>A DELETE with the admin token.</summary>
+    public static Task<HttpResponseMessage> DeleteAsync(HttpClient client, string path) => SendAsync(client, HttpMethod.Delete, path);
+
+    /// <summary>The JSON object a GET answers (throws with the body on a non-2xx status).</summary>
+    public static async Task<JsonElement> GetJsonAsync(HttpClient client, string path) =>
+        JsonDocument.Parse(await GetStringAsync(client, path)).RootElement.Clone();
+
     public static async Task<string> GetStringAsync(HttpClient client, string path)
     {
         using var response = await GetAsync(client, path);
