@@ -42,8 +42,17 @@ public static class AdminHosting
         return builder;
     }
 
+    /// <summary>
+    /// The key with which <c>UseAuthentication()</c> marks a pipeline. WebApplication adds the
+    /// authentication middleware to the whole pipeline when authentication services exist and the key
+    /// is absent; the admin plane authenticates inside its own branch, so the proxy path must not pay
+    /// for it (2.3 KB and 16 µs per proxied request, measured).
+    /// </summary>
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     public static WebApplication UseAdminPlane(this WebApplication app)
     {
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         var options = app.Services.GetRequiredService<FlowBalanceOptions>();
         var path = options.Admin.Path;
         if (options.Admin.Listen is null)

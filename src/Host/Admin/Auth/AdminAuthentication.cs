@@ -1,6 +1,7 @@
 using FlowBalance.Actors.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace FlowBalance.Host.Admin.Auth;
 
@@ -18,7 +19,13 @@ public static class AdminAuthentication
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services, AdminOptions admin)
     {
         services.AddSingleton<AdminSessionStore>();
-        services.AddAuthentication(Scheme)
+        // The cookie and the anti-forgery tokens are protected with Data Protection keys: kept in the
+        // state folder (not the user's home), so sessions survive restarts under a locked-down service user.
+        services.AddDataProtection().SetApplicationName("FlowBalance")
+            .PersistKeysToFileSystem(new DirectoryInfo(System.IO.Path.Combine(admin.StateDirectory, "keys")));
+        // No default scheme: the admin gate authenticates explicitly, so nothing runs for proxied requests
+        // even where ASP.NET Core adds its authentication middleware to the whole pipeline (AdminHosting prevents that too).
+        services.AddAuthentication()
             .AddPolicyScheme(Scheme, "token or session", policy => policy.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count > 0 ? AdminTokenHandler.SchemeName : SessionScheme)
             .AddScheme<AuthenticationSchemeOptions, AdminTokenHandler>(AdminTokenHandler.SchemeName, null)
