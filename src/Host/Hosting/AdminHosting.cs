@@ -29,6 +29,8 @@ public static class AdminHosting
         builder.Services.AddSingleton(AdminCredentials.Resolve(database, Environment.GetEnvironmentVariable));
         builder.Services.AddAdminAuthentication(options.Admin);
         builder.Services.AddSingleton<BackendActions>();
+        // "No XML encryptor configured": Linux has no DPAPI; the keys are protected by the state folder's 0700.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         return builder;
     }
 
