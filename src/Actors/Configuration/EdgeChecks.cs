@@ -46,7 +46,7 @@ internal static class EdgeChecks
 
     private static bool Covered(string host, TlsOptions tls)
     {
-        if (tls.Certificates.Any(c => c.Hosts.Any(h => PemCertificate.Matches(h, host) || h == host))) return true;
+        if (tls.Certificates.Any(c => c.Hosts.Any(h => PemCertificate.Matches(h, host)))) return true;
         return tls.Acme is { } acme && (acme.FromServices ? !host.StartsWith("*.", StringComparison.Ordinal) : acme.Hosts.Contains(host, StringComparer.OrdinalIgnoreCase));
     }
 }

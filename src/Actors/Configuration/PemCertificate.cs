@@ -51,8 +51,7 @@ public sealed record PemCertificate(X509Certificate2 Leaf, X509Certificate2Colle
         {
             throw new CertificateFileException($"{certPath} is not a server certificate (its extended key usage lacks serverAuth)");
         }
-        var names = leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault()?.EnumerateDnsNames().ToImmutableArray() ?? [];
-        return new PemCertificate(leaf, new X509Certificate2Collection(all.Skip(1).ToArray()), names);
+        return From(leaf, new X509Certificate2Collection(all.Skip(1).ToArray()));
     }
 
     /// <summary>A certificate obtained another way (ACME), with the DNS names read from the leaf.</summary>

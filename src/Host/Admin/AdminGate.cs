@@ -18,7 +18,7 @@ public static class AdminGate
     public static IApplicationBuilder UseAdminGate(this IApplicationBuilder admin, FlowBalanceOptions options) => admin.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if (path == "/healthz" || path == "/login")
+        if (path == "/login") // /healthz is mapped before the gate
         {
             await next(context);
             return;

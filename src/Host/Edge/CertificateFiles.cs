@@ -29,7 +29,9 @@ public sealed partial class CertificateFiles(CertificateStore store, ILogger<Cer
     private sealed class Entry(CertificateFileOptions options)
     {
         public CertificateFileOptions Options { get; } = options;
-        public string Source => CertificateStore.FileSourcePrefix + Options.CertPath;
+        public string Source => SourceOf(Options);
+
+        public static string SourceOf(CertificateFileOptions options) => CertificateStore.FileSourcePrefix + options.CertPath;
         public string? Served; // fingerprint of the files now served
         public string? Tried;  // fingerprint last tried and refused
         public int Failures;
@@ -43,7 +45,7 @@ public sealed partial class CertificateFiles(CertificateStore store, ILogger<Cer
             // A new min_version means new handshake options for every certificate.
             var previous = tls.MinVersion == _tls.MinVersion ? _entries.ToDictionary(e => e.Source) : [];
             _tls = tls;
-            _entries = [.. tls.Certificates.Select(c => previous.TryGetValue(CertificateStore.FileSourcePrefix + c.CertPath, out var old) && old.Options.SameAs(c) ? old : new Entry(c))];
+            _entries = [.. tls.Certificates.Select(c => previous.TryGetValue(Entry.SourceOf(c), out var old) && old.Options.SameAs(c) ? old : new Entry(c))];
             var sources = _entries.Select(e => e.Source).ToHashSet();
             store.RemoveWhere(c => c.Source.StartsWith(CertificateStore.FileSourcePrefix, StringComparison.Ordinal) && !sources.Contains(c.Source));
             store.SetDefault(tls.Default);

@@ -8,12 +8,10 @@ namespace FlowBalance.Host.Edge;
 /// </summary>
 public sealed class HttpsRedirect
 {
-    public const string AcmeChallengePath = "/.well-known/acme-challenge/";
-
     /// <summary>The port of the first HTTPS listener, once Kestrel bound it.</summary>
     public int Port { get; set; } = 443;
 
-    public static bool IsAcmeChallenge(HttpRequest request) => request.Path.StartsWithSegments("/.well-known/acme-challenge", StringComparison.Ordinal);
+    public static bool IsAcmeChallenge(HttpRequest request) => request.Path.StartsWithSegments(Acme.Http01Challenges.Path, StringComparison.Ordinal);
 
     public Task Answer(HttpContext context, ReadOnlySpan<char> host)
     {

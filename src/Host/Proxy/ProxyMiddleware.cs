@@ -40,9 +40,10 @@ public sealed partial class ProxyMiddleware(
             return rejected;
         }
         var settings = service.Definition.Settings;
+        var scheme = keys.Scheme(context); // once: redirect, HSTS, X-Forwarded-Proto and the affinity cookie's Secure
         if (settings.RedirectHttps || settings.Hsts is not null)
         {
-            var https = keys.Scheme(context) == ForwardedProto.Https;
+            var https = scheme == ForwardedProto.Https;
             if (https && settings.Hsts is { } hsts) context.Response.Headers.StrictTransportSecurity = hsts.HeaderValue;
             if (!https && settings.RedirectHttps && !HttpsRedirect.IsAcmeChallenge(context.Request))
             {
@@ -53,7 +54,7 @@ public sealed partial class ProxyMiddleware(
             }
         }
         var chain = plugins.Current.For(service.Definition.Name);
-        return ProxyAsync(context, service, chain, requestId, hostHeader, started);
+        return ProxyAsync(context, service, chain, requestId, hostHeader, started, scheme);
     }
 
     /// <summary>The request log's entry: references the request already holds, no copy.</summary>
@@ -71,7 +72,7 @@ public sealed partial class ProxyMiddleware(
     /// plugins' completed hooks. Deliberately one async method: it is the one Task per request that
     /// Kestrel needs, and nested async methods would each allocate a state machine per request.
     /// </summary>
-    private async Task ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain, string requestId, string host, long started)
+    private async Task ProxyAsync(HttpContext context, ServiceSlot service, ActivePlugin[] chain, string requestId, string host, long started, string scheme)
     {
         var withPlugins = chain.Length > 0;
         if (withPlugins && await PluginHooks.RequestAsync(context, chain, service.Definition.Name))
@@ -113,7 +114,7 @@ public sealed partial class ProxyMiddleware(
             if (context.Features.Get<IHttpResetFeature>() is { } reset) context.Features.Set<IHttpResetFeature>(new GrpcCalls.UnavailableOnReset(context, reset));
         }
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain, keys.Scheme(context));
+        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain, scheme);
         context.Features.Set(state);
         service.Retries.RequestStarted();
         try

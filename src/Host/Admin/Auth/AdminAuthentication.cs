@@ -38,14 +38,7 @@ public static class AdminAuthentication
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.ExpireTimeSpan = admin.SessionTimeout;
                 cookie.SlidingExpiration = true;
-                cookie.LoginPath = admin.Path + "/login";
-                cookie.Events.OnRedirectToLogin = context =>
-                {
-                    // The API answers 401; only pages redirect to the login page.
-                    if (context.Request.Path.StartsWithSegments(admin.Path + "/api")) return AdminProblems.Unauthorized(context.HttpContext);
-                    context.Response.Redirect(context.RedirectUri);
-                    return Task.CompletedTask;
-                };
+                cookie.LoginPath = admin.Path + "/login"; // unused in practice: AdminGate answers unauthenticated requests itself
             });
         services.AddOptions<CookieAuthenticationOptions>(SessionScheme)
             .Configure<AdminSessionStore>((cookie, store) => cookie.SessionStore = store);

@@ -23,10 +23,4 @@ public sealed class AdminTokenHandler(IOptionsMonitor<AuthenticationSchemeOption
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, credentials.Subject), new Claim(AdminClaims.Method, "token")], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
-
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.Headers.WWWAuthenticate = "Bearer realm=\"flowbalance-admin\"";
-        return AdminProblems.Unauthorized(Context);
-    }
 }

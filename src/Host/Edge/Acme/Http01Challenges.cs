@@ -9,7 +9,8 @@ namespace FlowBalance.Host.Edge.Acme;
 /// </summary>
 public sealed class Http01Challenges
 {
-    public const string PathPrefix = "/.well-known/acme-challenge/";
+    public const string Path = "/.well-known/acme-challenge";
+    public const string PathPrefix = Path + "/";
 
     private readonly ConcurrentDictionary<string, string> _answers = new(StringComparer.Ordinal);
 
