@@ -48,10 +48,12 @@ public sealed class OwnedAttemptTests(ITestOutputHelper output)
         await Eventually.True(() => Volatile.Read(ref sent) >= 400, "400 requests were sent");
         // It dies: keeps its port, reads each request head, then closes (gracefully: the case the HTTP
         // client would re-send by itself) or resets. Every head it reads from now on is counted.
+        // CloseAfterAnswer comes first: an empty answer on a connection left open is a hung backend,
+        // not a dead one, and a request read between the two writes would wait for a response forever.
         var before = victim.Requests;
+        victim.CloseAfterAnswer = true;
         if (reset) victim.ResetAfterHead = true;
         else victim.Respond = _ => [];
-        victim.CloseAfterAnswer = true;
         await Task.WhenAll(load);
 
         // With re-sends this was 20 (8 clients) and 80 (32 clients). What is left is what was already on
