@@ -57,6 +57,9 @@ if (demoService is not null) options = options.WithServices([demoService]);
 // The slim builder: no IIS integration, no QUIC/HTTP/3 transport and no Kestrel HTTPS defaults to load
 // (1.5 MB resident we do not use; the HTTPS listeners bind through UseHttps(TlsHandshakeCallbackOptions), Edge/).
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+// The dashboard's scripts and styles (Blazor's, MudBlazor's) when run from a build output (dotnet run, bin/):
+// without this they are served as empty 200s outside Development. A published folder has them in wwwroot.
+builder.WebHost.UseStaticWebAssets();
 builder.AddObservability(options);
 try
 {

@@ -24,7 +24,15 @@ public static class AdminGate
             return;
         }
         var result = await context.AuthenticateAsync(AdminAuthentication.Scheme);
-        if (result.Succeeded) context.User = result.Principal!;
+        if (result.Succeeded)
+        {
+            context.User = result.Principal!;
+            // A dashboard circuit lives on after this request; its actions are audited with this address.
+            if (context.Connection.RemoteIpAddress is { } address && context.User.Identity is System.Security.Claims.ClaimsIdentity identity)
+            {
+                identity.AddClaim(new System.Security.Claims.Claim(AdminClaims.Address, address.ToString()));
+            }
+        }
         var authenticated = result.Succeeded;
         if (path == "/metrics" && (authenticated || MetricsAccess.Allowed(context.Connection.RemoteIpAddress, options.Metrics)))
         {
@@ -42,7 +50,10 @@ public static class AdminGate
             context.Response.Redirect($"{context.Request.PathBase}/login?return={Uri.EscapeDataString(context.Request.PathBase + path + context.Request.QueryString)}");
             return;
         }
-        if (IsSession(context) && !IsSafe(context.Request.Method))
+        // The dashboard's circuit (/_blazor: negotiate and disconnect are POSTs without the header) is exempt:
+        // it runs only components whose descriptors this server rendered into its own page, and the
+        // session cookie is SameSite=Strict, so another site cannot open one.
+        if (IsSession(context) && !IsSafe(context.Request.Method) && !path.StartsWithSegments("/_blazor"))
         {
             var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(context))

@@ -5,10 +5,12 @@ using FlowBalance.Host.Admin;
 using FlowBalance.Host.Admin.Api;
 using FlowBalance.Host.Admin.Auth;
 using FlowBalance.Host.Admin.Config;
+using FlowBalance.Host.Admin.Dashboard;
 using FlowBalance.Host.Admin.Overrides;
 using FlowBalance.Host.Admin.Store;
 using FlowBalance.Host.Edge;
 using Microsoft.AspNetCore.Antiforgery;
+using MudBlazor.Services;
 
 namespace FlowBalance.Host.Hosting;
 
@@ -29,6 +31,10 @@ public static class AdminHosting
         builder.Services.AddSingleton(AdminCredentials.Resolve(database, Environment.GetEnvironmentVariable));
         builder.Services.AddAdminAuthentication(options.Admin);
         builder.Services.AddSingleton<BackendActions>();
+        // The dashboard: Blazor Server components over one circuit per open tab (no per-request work).
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddScoped<DashboardSession>();
         // "No XML encryptor configured": Linux has no DPAPI; the keys are protected by the state folder's 0700.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         return builder;
@@ -101,8 +107,25 @@ public static class AdminHosting
                     : Observability.AdminResponses.Problem(context, "the admin plane is switched off (admin.enabled = false)", StatusCodes.Status404NotFound));
             }
             admin.MapObservation(app.Services);
+            if (options.Admin.Enabled) admin.UseDashboard();
             admin.Run(context => Observability.AdminResponses.Problem(context, $"no admin endpoint {path}{context.Request.Path}", StatusCodes.Status404NotFound));
         }
+    }
+
+    /// <summary>
+    /// The dashboard at the admin path's root, after every API route: endpoint routing in this branch
+    /// only (a branch of WebApplication gets its own route table), so the proxy path matches no routes.
+    /// </summary>
+    private static void UseDashboard(this IApplicationBuilder admin)
+    {
+        admin.UseWebSockets();
+        admin.UseRouting();
+        admin.UseAntiforgery();
+        admin.UseEndpoints(endpoints =>
+        {
+            endpoints.MapStaticAssets();
+            endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        });
     }
 
     /// <summary><c>/api/v1/config</c> and under it: the longer paths first (Map matches by prefix).</summary>

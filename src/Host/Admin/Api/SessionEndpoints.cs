@@ -18,7 +18,10 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
     {
         if (HttpMethods.IsGet(context.Request.Method))
         {
-            await LoginPage.Write(context, antiforgery, adminPath, error: null);
+            // The printed login URL (?token=): a valid token logs in and goes to the dashboard; no form to press.
+            var fromUrl = context.Request.Query["token"].ToString().Trim();
+            if (fromUrl.Length == 0) await LoginPage.Write(context, antiforgery, adminPath, error: null);
+            else await SignIn(context, fromUrl, context.Request.Query["return"].ToString());
             return;
         }
         if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.HasFormContentType)
@@ -32,7 +35,11 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
             return;
         }
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var token = form["token"].ToString().Trim();
+        await SignIn(context, form["token"].ToString().Trim(), form["return"].ToString());
+    }
+
+    private async Task SignIn(HttpContext context, string token, string back)
+    {
         var address = context.Connection.RemoteIpAddress?.ToString();
         if (!credentials.Verify(token))
         {
@@ -46,7 +53,6 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
         properties.SetString(AdminSessionStore.AddressItem, address);
         await context.SignInAsync(AdminAuthentication.SessionScheme, new ClaimsPrincipal(identity), properties);
         Audit(address, credentials.Subject, "login", "ok");
-        var back = form["return"].ToString();
         // Only back into the admin plane: an open redirect would send a freshly logged-in browser anywhere.
         context.Response.Redirect(back.StartsWith(adminPath + "/", StringComparison.Ordinal) && !back.StartsWith("//", StringComparison.Ordinal) ? back : adminPath + "/", permanent: false);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
@@ -64,7 +70,8 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
         var ended = everywhere ? database.DeleteAllSessions() : 1;
         await context.SignOutAsync(AdminAuthentication.SessionScheme);
         Audit(context.Connection.RemoteIpAddress?.ToString(), context.User.Identity?.Name ?? "unknown", everywhere ? "logout.everywhere" : "logout", $"ok: {ended} session(s) ended");
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        if (context.Request.HasFormContentType) context.Response.Redirect($"{adminPath}/login", permanent: false); // the dashboard's button
+        else context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     public async Task Session(HttpContext context)

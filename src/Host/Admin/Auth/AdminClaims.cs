@@ -5,4 +5,7 @@ public static class AdminClaims
 {
     /// <summary>How the caller proved who they are: <c>token</c> (bearer) or <c>session</c> (the browser's cookie).</summary>
     public const string Method = "flowbalance:auth_method";
+
+    /// <summary>The address of the request the admin gate authenticated (the dashboard's audit entries name it).</summary>
+    public const string Address = "flowbalance:address";
 }
