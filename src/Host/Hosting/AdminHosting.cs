@@ -31,6 +31,7 @@ public static class AdminHosting
         builder.Services.AddSingleton(AdminCredentials.Resolve(database, Environment.GetEnvironmentVariable));
         builder.Services.AddAdminAuthentication(options.Admin);
         builder.Services.AddSingleton<BackendActions>();
+        builder.Services.AddSingleton<ConfigApply>();
         // The dashboard: Blazor Server components over one circuit per open tab (no per-request work).
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -133,7 +134,7 @@ public static class AdminHosting
     {
         var database = services.GetRequiredService<AdminDatabase>();
         var reloader = services.GetRequiredService<ConfigReloader>();
-        var apply = new ConfigApply(reloader, database);
+        var apply = services.GetRequiredService<ConfigApply>();
         admin.Map("/api/v1/config/validate", validate => validate.Run(new ConfigValidateEndpoint(reloader).Handle));
         admin.Map("/api/v1/config/revisions", revisions => revisions.Run(new RevisionsEndpoint(database, reloader, apply).Handle));
         admin.Map("/api/v1/config", config => config.Run(new ConfigEndpoint(reloader, apply).Handle));

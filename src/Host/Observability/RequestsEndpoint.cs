@@ -25,13 +25,7 @@ public static class RequestsEndpoint
         var method = Text("method");
 
         var status = Text("status");
-        int? code = null, statusClass = null;
-        if (status.Length > 0)
-        {
-            if (status.Length == 3 && status[0] is >= '1' and <= '5' && status[1..].Equals("xx", StringComparison.OrdinalIgnoreCase)) statusClass = status[0] - '0';
-            else if (int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c is >= 100 and <= 599) code = c;
-            else return AdminResponses.Problem(context, $"status: expected a status code (503) or class (5xx), found '{status}'");
-        }
+        if (!RequestFilter.TryStatus(status, out var code, out var statusClass)) return AdminResponses.Problem(context, $"status: expected a status code (503) or class (5xx), found '{status}'");
         double minDuration = 0;
         if (Text("min_duration_ms") is { Length: > 0 } durationText
             && (!double.TryParse(durationText, NumberStyles.Float, CultureInfo.InvariantCulture, out minDuration) || minDuration < 0))
@@ -43,17 +37,8 @@ public static class RequestsEndpoint
             return AdminResponses.Problem(context, problem!);
         }
 
-        bool Match(RequestEntry e) =>
-            (requestId.Length == 0 || e.RequestId == requestId)
-            && (code is null || e.Status == code)
-            && (statusClass is null || e.Status / 100 == statusClass)
-            && (service.Length == 0 || e.Service == service)
-            && (backend.Length == 0 || e.Attempts.Any(a => a.Backend == backend))
-            && (host.Length == 0 || string.Equals(e.Host, host, StringComparison.OrdinalIgnoreCase))
-            && (path.Length == 0 || e.Path.StartsWith(path, StringComparison.Ordinal))
-            && (method.Length == 0 || string.Equals(e.Method, method, StringComparison.OrdinalIgnoreCase))
-            && e.DurationMs >= minDuration
-            && (since is null || e.Time >= since);
+        var filter = new RequestFilter(requestId, code, statusClass, service, backend, host, path, method, minDuration, since);
+        bool Match(RequestEntry e) => filter.Match(e);
 
         return AdminResponses.WantsEventStream(context)
             ? AdminResponses.Stream(context, log.Live, Match, Serialize)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FlowBalance.Host.Admin.Config;
+using FlowBalance.Host.Admin.Overrides;
 using FlowBalance.Host.Admin.Store;
 using FlowBalance.Host.Hosting;
 
@@ -12,24 +13,40 @@ namespace FlowBalance.Host.Admin.Api;
 /// </summary>
 public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
 {
-    public async Task Apply(HttpContext context, string text, string source, string action, string target, long? expected, Func<ConfigDiff, string> summary)
+    /// <summary>Applies and audits a text for any caller (the API, the dashboard); refusals are audited too.</summary>
+    public async Task<ConfigApplyResult> ApplyAsync(string text, string source, string action, string target, long? expected, Func<ConfigDiff, string> summary,
+        AdminCaller caller, CancellationToken cancel)
     {
-        var actor = context.User.Identity?.Name ?? "unknown";
-        var result = await reloader.ApplyTextAsync(text, source, actor, expected, summary, context.RequestAborted);
+        var result = await reloader.ApplyTextAsync(text, source, caller.Name, expected, summary, cancel);
         var before = $"revision {result.Before}";
         switch (result.Status)
         {
             case ConfigApplyResult.Outcome.Stale:
-                Audit(context, action, target, before, null, $"refused: If-Match \"{expected}\" is stale (412)");
+                Audit(caller, action, target, before, null, $"refused: If-Match \"{expected}\" is stale (412)");
+                break;
+            case ConfigApplyResult.Outcome.Invalid:
+                Audit(caller, action, target, before, null, $"refused: {result.Errors.Count} problem(s) (422): {result.Errors[0]}");
+                break;
+            default:
+                Audit(caller, action, target, before, $"revision {result.Revision}", $"ok: {summary(result.Diff!)}");
+                break;
+        }
+        return result;
+    }
+
+    public async Task Apply(HttpContext context, string text, string source, string action, string target, long? expected, Func<ConfigDiff, string> summary)
+    {
+        var result = await ApplyAsync(text, source, action, target, expected, summary, AdminCaller.Of(context), context.RequestAborted);
+        switch (result.Status)
+        {
+            case ConfigApplyResult.Outcome.Stale:
                 await ConfigRequest.Stale(context, result.Revision);
                 return;
             case ConfigApplyResult.Outcome.Invalid:
-                Audit(context, action, target, before, null, $"refused: {result.Errors.Count} problem(s) (422): {result.Errors[0]}");
                 await ConfigRequest.Invalid(context, result.Errors);
                 return;
         }
         var line = summary(result.Diff!);
-        Audit(context, action, target, before, $"revision {result.Revision}", $"ok: {line}");
         context.Response.Headers.ETag = ConfigRequest.ETag(result.Revision);
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(context.Response.Body);
@@ -50,6 +67,8 @@ public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
     }
 
     public void Audit(HttpContext context, string action, string target, string? before, string? after, string result) =>
-        database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, context.User.Identity?.Name ?? "unknown", context.Connection.RemoteIpAddress?.ToString(),
-            action, target, before, after, result));
+        Audit(AdminCaller.Of(context), action, target, before, after, result);
+
+    public void Audit(AdminCaller caller, string action, string target, string? before, string? after, string result) =>
+        database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, caller.Name, caller.Address, action, target, before, after, result));
 }

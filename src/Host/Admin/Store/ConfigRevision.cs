@@ -15,5 +15,5 @@ public sealed record ConfigRevision(
     string? Text,
     string? Summary)
 {
-    public static ImmutableArray<string> Sources { get; } = ["startup", "file", "api", "rollback"];
+    public static ImmutableArray<string> Sources { get; } = ["startup", "file", "api", "dashboard", "rollback"];
 }
