@@ -97,7 +97,8 @@ public static class AdminHosting
                 ObservabilityHosting.MapGet(admin, "/api/v1/audit", new AuditEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle);
                 MapConfig(admin, app.Services);
                 var routes = app.Services.GetRequiredService<RoutingTableStore>();
-                var services = new ServicesEndpoint(routes, new BackendEndpoint(routes, app.Services.GetRequiredService<BackendActions>()));
+                var services = new ServicesEndpoint(routes, new BackendEndpoint(routes, app.Services.GetRequiredService<BackendActions>()),
+                    new HistoryEndpoint(routes, app.Services.GetRequiredService<Observability.MetricsHistory>()));
                 admin.Map("/api/v1/services", endpoint => endpoint.Run(services.Handle));
             }
             else

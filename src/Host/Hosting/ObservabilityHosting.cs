@@ -8,7 +8,7 @@ using OpenTelemetry.Metrics;
 
 namespace FlowBalance.Host.Hosting;
 
-/// <summary>The observation layer: one-line console logs, the event hub and its history, metrics and their endpoint.</summary>
+/// <summary>The observation layer: one-line console logs, the event hub and its history, metrics and their endpoint, the metrics history.</summary>
 public static class ObservabilityHosting
 {
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder, FlowBalanceOptions options)
@@ -33,6 +33,10 @@ public static class ObservabilityHosting
         }
         builder.Services.AddSingleton<StateMetrics>();
         builder.Services.AddSingleton<EdgeMetrics>();
+        // The dashboard's charts: on whether or not metrics are exported (it reads the slots' counters, not the instruments).
+        builder.Services.AddSingleton(new MetricsHistory(
+            MetricsHistory.StepFrom(Environment.GetEnvironmentVariable(MetricsHistory.StepVariable)) ?? MetricsHistory.DefaultStep));
+        builder.Services.AddHostedService<MetricsHistorySampler>();
 
         if (!options.Metrics.Enabled) return builder; // instruments without a listener record nothing
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
