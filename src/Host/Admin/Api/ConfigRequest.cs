@@ -61,13 +61,20 @@ public static class ConfigRequest
 
     public static string ETag(long revision) => $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <summary>422 with <c>errors</c> ("key (line N): message", as startup prints them) and <c>details</c> ({path, line, message}).</summary>
-    public static Task Invalid(HttpContext context, IReadOnlyList<ConfigError> errors) =>
-        AdminResponses.Problem(context, $"the configuration has {errors.Count} problem(s); nothing was changed", StatusCodes.Status422UnprocessableEntity, new Dictionary<string, object?>
+    /// <summary>
+    /// 422 with <c>errors</c> ({path, line, message}), <c>messages</c> ("key (line N): message", as startup
+    /// prints them) and <c>details</c> (the same objects as <c>errors</c>, its name in the first version).
+    /// </summary>
+    public static Task Invalid(HttpContext context, IReadOnlyList<ConfigError> errors)
+    {
+        var objects = errors.Select(e => new Dictionary<string, object?> { ["path"] = e.Path, ["line"] = e.Line, ["message"] = e.Message }).ToArray();
+        return AdminResponses.Problem(context, $"the configuration has {errors.Count} problem(s); nothing was changed", StatusCodes.Status422UnprocessableEntity, new Dictionary<string, object?>
         {
-            ["errors"] = errors.Select(e => e.ToString()).ToArray(),
-            ["details"] = errors.Select(e => new Dictionary<string, object?> { ["path"] = e.Path, ["line"] = e.Line, ["message"] = e.Message }).ToArray(),
+            ["errors"] = objects,
+            ["messages"] = errors.Select(e => e.ToString()).ToArray(),
+            ["details"] = objects,
         });
+    }
 
     public static Task Stale(HttpContext context, long current)
     {
