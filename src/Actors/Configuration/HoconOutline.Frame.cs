@@ -33,6 +33,7 @@ public sealed partial class HoconOutline
 
         // The value being read (a field's or the current element's): its parts, for substitutions.
         public int ValueStart { get; set; }
+        public int ValueAt { get; set; }
         public string ValuePath { get; set; } = "";
         public bool ValueComposite { get; set; }
         public bool ValuePlain { get; set; }

@@ -12,6 +12,7 @@ public sealed partial class HoconOutline
         private int _values;
         private bool _substitution; // the last token read was ${…}
         private bool _quoted; // the last token read was a quoted string
+        private (string Key, bool Quoted, int Start)? _field; // the top-level field being read
 
         public void Run()
         {
@@ -21,6 +22,7 @@ public sealed partial class HoconOutline
                 Step();
             }
             if (outline._errors.Count > 0) return;
+            EndField(_stack.Peek(), text.Length);
             var top = _stack.Peek();
             if (top.State == Expect.Value && !top.IsArray)
             {
@@ -44,12 +46,14 @@ public sealed partial class HoconOutline
             switch (c)
             {
                 case '\n':
+                    if (frame.State == Expect.AfterValue) EndField(frame, _pos);
                     _line++;
                     _pos++;
                     if (frame.State == Expect.AfterValue) frame.State = frame.IsArray ? Expect.Value : Expect.Key;
                     return;
                 case '\r':
                     // Akka's parser ends a value at a lone '\r' as at a line break.
+                    if (frame.State == Expect.AfterValue) EndField(frame, _pos);
                     _pos++;
                     if (frame.State == Expect.AfterValue) frame.State = frame.IsArray ? Expect.Value : Expect.Key;
                     return;
@@ -74,6 +78,7 @@ public sealed partial class HoconOutline
                         Error(_line, frame.IsArray ? "unexpected ',' (empty array element)" : $"'{frame.PendingKey}' has no value");
                         return;
                     }
+                    if (frame.State == Expect.AfterValue) EndField(frame, _pos);
                     frame.State = frame.IsArray ? Expect.Value : Expect.Key;
                     _pos++;
                     return;
@@ -120,7 +125,7 @@ public sealed partial class HoconOutline
                 }
                 frame.Index++;
                 path = $"{frame.Path}[{frame.Index}]";
-                BeginValue(frame, _pos, path);
+                BeginValue(frame, _pos, path, _pos);
                 Part(frame, composite: true);
             }
             else if (frame.State is Expect.Separator or Expect.Value or Expect.AfterValue) // AfterValue: object concatenation, a = ${x} { ... }
@@ -134,7 +139,7 @@ public sealed partial class HoconOutline
                 depth += KeyParts(frame.PendingKey) - 1;
                 path = Join(frame.Path, frame.PendingKey);
                 if (path is null || !WithinDepth(depth)) return;
-                if (frame.State != Expect.AfterValue) BeginValue(frame, frame.KeyStart, frame.KeyPath);
+                if (frame.State != Expect.AfterValue) BeginValue(frame, frame.KeyStart, frame.KeyPath, _pos);
                 Part(frame, composite: true);
             }
             else if (c == '{' && frame.Open == '\0' && !_rootSeen)
@@ -183,6 +188,7 @@ public sealed partial class HoconOutline
                 list.Close = _pos;
                 list.Elements = frame.Index + 1;
             }
+            EndField(frame, _pos); // the '}' of a document wrapped in braces
             _stack.Pop();
             _pos++;
         }
@@ -216,6 +222,7 @@ public sealed partial class HoconOutline
                     frame.State = Expect.Separator;
                     outline._lines[path] = start;
                     if (frame.Path.Length == 0) outline._rootKeys.Add(token.Split('.')[0]);
+                    if (frame.Depth == 0) _field = (token, _quoted, startPos);
                     return;
                 case Expect.Separator:
                     Error(start, $"expected ':' or '=' after '{frame.PendingKey}'");
@@ -224,7 +231,7 @@ public sealed partial class HoconOutline
                     frame.Index++;
                     var element = $"{frame.Path}[{frame.Index}]";
                     outline._lines[element] = start;
-                    BeginValue(frame, startPos, element);
+                    BeginValue(frame, startPos, element, startPos);
                     Part(frame, composite: false, reference);
                     frame.State = Expect.AfterValue;
                     return;
@@ -232,11 +239,19 @@ public sealed partial class HoconOutline
                     BracedJoined(frame);
                     return;
                 default:
-                    if (frame.State == Expect.Value) BeginValue(frame, frame.KeyStart, frame.KeyPath);
+                    if (frame.State == Expect.Value) BeginValue(frame, frame.KeyStart, frame.KeyPath, startPos);
                     Part(frame, composite: false, reference);
                     frame.State = Expect.AfterValue; // a value, or a later part of a concatenated value
                     return;
             }
+        }
+
+        /// <summary>Records the top-level field being read as ending at <paramref name="end"/>, when <paramref name="frame"/> is the top level.</summary>
+        private void EndField(Frame frame, int end)
+        {
+            if (frame.Depth != 0 || _field is not { } field) return;
+            outline._rootFields.Add(new RootField(field.Key, field.Quoted, field.Start, end));
+            _field = null;
         }
 
         private void BracedJoined(Frame frame) =>
@@ -256,9 +271,12 @@ public sealed partial class HoconOutline
             return list;
         }
 
-        private static void BeginValue(Frame frame, int start, string path)
+        /// <param name="start">The field's key, or the element's first character.</param>
+        /// <param name="valueAt">The value's first character.</param>
+        private static void BeginValue(Frame frame, int start, string path, int valueAt)
         {
             frame.ValueStart = start;
+            frame.ValueAt = valueAt;
             frame.ValuePath = path;
             frame.ValueComposite = frame.ValuePlain = false;
             frame.Site = null;
@@ -272,7 +290,7 @@ public sealed partial class HoconOutline
             if (reference is not null && frame.Site is null)
             {
                 var list = frame.IsArray ? frame.List ??= NewList(frame) : null;
-                frame.Site = new HoconSubstitutions.Site(frame.ValueStart, frame.ValuePath, list);
+                frame.Site = new HoconSubstitutions.Site(frame.ValueStart, frame.ValuePath, list) { ValueAt = frame.ValueAt };
                 outline._substitutions.Add(frame.Site);
             }
             if (frame.Site is not { } site) return;

@@ -15,6 +15,7 @@ public sealed partial class HoconOutline
     private readonly List<HoconSubstitutions.Site> _substitutions = [];
     private readonly List<HoconSubstitutions.ListSpan> _lists = [];
     private readonly HashSet<string> _rootKeys = new(StringComparer.Ordinal);
+    private readonly List<RootField> _rootFields = [];
 
     private HoconOutline() { }
 
@@ -29,6 +30,19 @@ public sealed partial class HoconOutline
     /// <summary>The first part of every top-level key: a substitution naming one refers to the file, not the environment.</summary>
     internal IReadOnlySet<string> RootKeys => _rootKeys;
 
+    /// <summary>
+    /// A top-level field of the text: its key as written (quotes taken off) and where it is,
+    /// [<paramref name="Start"/>, <paramref name="End"/>) from its key to the end of its value (a comment on the value's last line included).
+    /// </summary>
+    public sealed record RootField(string Key, bool Quoted, int Start, int End)
+    {
+        /// <summary>The top-level key it sets: <c>akka</c> for <c>akka.loglevel = …</c>.</summary>
+        public string Root => Quoted ? Key : Key.Split('.')[0];
+    }
+
+    /// <summary>Every top-level field, in text order (one key may have several: <c>akka { … }</c> and <c>akka.loglevel = …</c>).</summary>
+    public IReadOnlyList<RootField> RootFields => _rootFields;
+
     /// <summary>The line where <paramref name="path"/> (e.g. <c>flowbalance.services[0].backends[1]</c>) was last set.</summary>
     public int? LineOf(string path)
     {
@@ -37,6 +51,22 @@ public sealed partial class HoconOutline
             if (_lines.TryGetValue(p, out var line)) return line;
         }
         return null;
+    }
+
+    /// <summary>
+    /// How <paramref name="text"/> (the text this outline was scanned from) writes the value at
+    /// <paramref name="path"/> when a substitution sets it: <c>${WEBHOOK_SECRET}</c>, <c>"whsec_"${KEY}</c>.
+    /// Null when none does: the value has no substitution, a later line sets the path again, or its
+    /// optional substitutions are all unset in <paramref name="environment"/> (which takes the field
+    /// out, so an earlier setting is what runs).
+    /// </summary>
+    public string? SubstitutionAt(string text, string path, Func<string, string?> environment)
+    {
+        if (_substitutions.LastOrDefault(s => s.Path == path) is not { } site) return null;
+        var line = text.AsSpan(0, site.Start).Count('\n') + 1;
+        if (!_lines.TryGetValue(path, out var last) || last != line) return null;
+        if (!site.Plain && site.References.All(r => r.Optional && environment(r.Name) is null)) return null;
+        return text[site.ValueAt..site.End];
     }
 
     public static HoconOutline Scan(string text)

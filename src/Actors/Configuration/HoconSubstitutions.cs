@@ -37,6 +37,9 @@ internal static partial class HoconSubstitutions
     {
         public int Start { get; } = start;
         public int End { get; set; } = start;
+
+        /// <summary>Where the value's first part is (after the key and its separator); the value is [ValueAt, End).</summary>
+        public int ValueAt { get; init; } = start;
         public string Path { get; } = path;
         public ListSpan? List { get; } = list;
 

@@ -65,13 +65,15 @@ public sealed class ConfigApiTests
         var refused = await AdminApi.JsonAsync(typo);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, typo.StatusCode);
         Assert.Equal("application/problem+json", typo.Content.Headers.ContentType?.MediaType);
-        var error = Assert.Single(refused.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!));
-        Assert.StartsWith("flowbalance.retriez (line 7): ", error);
-        Assert.Equal(7, refused.GetProperty("details")[0].GetProperty("line").GetInt32());
+        var error = Assert.Single(refused.GetProperty("errors").EnumerateArray());
+        Assert.Equal("flowbalance.retriez", error.GetProperty("path").GetString());
+        Assert.Equal(7, error.GetProperty("line").GetInt32());
+        Assert.Equal("flowbalance.retriez (line 7): " + error.GetProperty("message").GetString(), Assert.Single(refused.GetProperty("messages").EnumerateArray()).GetString());
+        Assert.Equal(error.GetRawText(), refused.GetProperty("details")[0].GetRawText());
 
         using var akka = await AdminApi.PostAsync(client, Api + "/config/validate", Config(a).Replace("WARNING", "INFO"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, akka.StatusCode);
-        Assert.StartsWith("akka: ", (await AdminApi.JsonAsync(akka)).GetProperty("errors")[0].GetString());
+        Assert.Equal("akka", (await AdminApi.JsonAsync(akka)).GetProperty("errors")[0].GetProperty("path").GetString());
         Assert.Equal(0, a.Requests + b.Requests); // nothing under the admin path was forwarded
     }
 

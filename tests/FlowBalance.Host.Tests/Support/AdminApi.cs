@@ -39,6 +39,15 @@ public static class AdminApi
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
+    /// <summary>A request with the admin token, an application/json body and <c>If-Match</c> (when given).</summary>
+    public static Task<HttpResponseMessage> SendJsonAsync(HttpClient client, HttpMethod method, string path, string json, string? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return client.SendAsync(request);
+    }
+
     /// <summary>A PATCH of a JSON body with the admin token.</summary>
     public static Task<HttpResponseMessage> PatchAsync(HttpClient client, string path, string json)
     {

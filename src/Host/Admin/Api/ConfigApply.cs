@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowBalance.Actors.Configuration;
 using FlowBalance.Host.Admin.Config;
 using FlowBalance.Host.Admin.Overrides;
 using FlowBalance.Host.Admin.Store;
@@ -13,6 +14,28 @@ namespace FlowBalance.Host.Admin.Api;
 /// </summary>
 public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
 {
+    /// <summary>
+    /// <c>PUT /config</c> with <c>{"config": …}</c>: the text made from it (<see cref="JsonConfigText"/>), applied as
+    /// <see cref="Apply"/> does. Its masked secrets keep the values of the running revision, so that must be
+    /// the one the caller edited (checked here first, and again under the reload lock).
+    /// </summary>
+    public async Task ApplyJson(HttpContext context, JsonElement config, string action, string target, long expected, Func<ConfigDiff, string> summary)
+    {
+        var current = reloader.CurrentRevision;
+        if (expected != current)
+        {
+            await Stale(context, action, target, expected, current);
+            return;
+        }
+        var (text, errors) = JsonConfigText.From(config, reloader.Running, Environment.GetEnvironmentVariable);
+        if (text is null)
+        {
+            await Invalid(context, action, target, current, errors);
+            return;
+        }
+        await Apply(context, text, "api", action, target, expected, summary, fromJson: true);
+    }
+
     /// <summary>Applies and audits a text for any caller (the API, the dashboard); refusals are audited too.</summary>
     public async Task<ConfigApplyResult> ApplyAsync(string text, string source, string action, string target, long? expected, Func<ConfigDiff, string> summary,
         AdminCaller caller, CancellationToken cancel)
@@ -22,7 +45,7 @@ public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
         switch (result.Status)
         {
             case ConfigApplyResult.Outcome.Stale:
-                Audit(caller, action, target, before, null, $"refused: If-Match \"{expected}\" is stale (412)");
+                Audit(caller, action, target, $"revision {result.Revision}", null, $"refused: If-Match \"{expected}\" is stale (412)");
                 break;
             case ConfigApplyResult.Outcome.Invalid:
                 Audit(caller, action, target, before, null, $"refused: {result.Errors.Count} problem(s) (422): {result.Errors[0]}");
@@ -34,7 +57,8 @@ public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
         return result;
     }
 
-    public async Task Apply(HttpContext context, string text, string source, string action, string target, long? expected, Func<ConfigDiff, string> summary)
+    /// <param name="fromJson">The text was made from a JSON edit: its errors are answered without lines (<see cref="ConfigRequest.WithoutLines"/>).</param>
+    public async Task Apply(HttpContext context, string text, string source, string action, string target, long? expected, Func<ConfigDiff, string> summary, bool fromJson = false)
     {
         var result = await ApplyAsync(text, source, action, target, expected, summary, AdminCaller.Of(context), context.RequestAborted);
         switch (result.Status)
@@ -43,7 +67,7 @@ public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
                 await ConfigRequest.Stale(context, result.Revision);
                 return;
             case ConfigApplyResult.Outcome.Invalid:
-                await ConfigRequest.Invalid(context, result.Errors);
+                await ConfigRequest.Invalid(context, fromJson ? ConfigRequest.WithoutLines(result.Errors) : result.Errors);
                 return;
         }
         var line = summary(result.Diff!);
@@ -64,6 +88,18 @@ public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
         foreach (var key in result.RestartNeeded) json.WriteStringValue(key);
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private Task Stale(HttpContext context, string action, string target, long? expected, long current)
+    {
+        Audit(context, action, target, $"revision {current}", null, $"refused: If-Match \"{expected}\" is stale (412)");
+        return ConfigRequest.Stale(context, current);
+    }
+
+    private Task Invalid(HttpContext context, string action, string target, long before, IReadOnlyList<ConfigError> errors)
+    {
+        Audit(context, action, target, $"revision {before}", null, $"refused: {errors.Count} problem(s) (422): {errors[0]}");
+        return ConfigRequest.Invalid(context, errors);
     }
 
     public void Audit(HttpContext context, string action, string target, string? before, string? after, string result) =>

@@ -8,7 +8,8 @@ namespace FlowBalance.Host.Admin.Api;
 /// <summary>
 /// <c>GET /api/v1/config</c>: <c>{"revision", "sha256", "config": {the flowbalance section, secrets masked}}</c>
 /// with <c>ETag: "revision"</c>. <c>PUT /api/v1/config</c> with the whole new file (text/plain, or
-/// <c>{"text": "..."}</c>) and <c>If-Match: "revision"</c> (428 without, 412 when stale) applies it.
+/// <c>{"text": "..."}</c>) or that <c>config</c> object edited (<c>{"config": {...}}</c>) and
+/// <c>If-Match: "revision"</c> (428 without, 412 when stale) applies it.
 /// </summary>
 public sealed class ConfigEndpoint(ConfigReloader reloader, ConfigApply apply)
 {
@@ -56,13 +57,14 @@ public sealed class ConfigEndpoint(ConfigReloader reloader, ConfigApply apply)
                 StatusCodes.Status428PreconditionRequired, new Dictionary<string, object?> { ["revision"] = reloader.CurrentRevision });
             return;
         }
-        var (text, problem) = await ConfigRequest.ReadTextAsync(context);
-        if (text is null)
+        var body = await ConfigRequest.ReadAsync(context);
+        if (body.Problem is { } problem)
         {
             apply.Audit(context, "config.apply", "config", null, null, $"refused: {problem} (400)");
-            await AdminResponses.Problem(context, problem!);
+            await AdminResponses.Problem(context, problem);
             return;
         }
-        await apply.Apply(context, text, "api", "config.apply", "config", expected, diff => diff.Summary());
+        if (body.Config is { } config) await apply.ApplyJson(context, config, "config.apply", "config", expected.Value, diff => diff.Summary());
+        else await apply.Apply(context, body.Text!, "api", "config.apply", "config", expected, diff => diff.Summary());
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using FlowBalance.Host.Admin.Config;
 using FlowBalance.Host.Hosting;
 using FlowBalance.Host.Observability;
 
 namespace FlowBalance.Host.Admin.Api;
 
 /// <summary>
-/// <c>POST /api/v1/config/validate</c> with the whole new file (as for PUT): a dry run through the
+/// <c>POST /api/v1/config/validate</c> with the whole new file or the JSON config (as for PUT): a dry run through the
 /// validation of startup and reloads. 200 <c>{"valid": true, "summary", "changes": [...], "diff": {...}}</c>
 /// against the running config, or 422 problem+json with <c>errors</c>. Nothing is written or applied.
 /// </summary>
@@ -18,16 +19,26 @@ public sealed class ConfigValidateEndpoint(ConfigReloader reloader)
             await AdminResponses.Problem(context, "only POST", StatusCodes.Status405MethodNotAllowed);
             return;
         }
-        var (text, problem) = await ConfigRequest.ReadTextAsync(context);
-        if (text is null)
+        var body = await ConfigRequest.ReadAsync(context);
+        if (body.Problem is { } problem)
         {
-            await AdminResponses.Problem(context, problem!);
+            await AdminResponses.Problem(context, problem);
             return;
         }
-        var (_, errors, _, diff) = reloader.Check(text);
+        var text = body.Text;
+        if (body.Config is { } config)
+        {
+            (text, var masked) = JsonConfigText.From(config, reloader.Running, Environment.GetEnvironmentVariable);
+            if (text is null)
+            {
+                await ConfigRequest.Invalid(context, masked);
+                return;
+            }
+        }
+        var (_, errors, _, diff) = reloader.Check(text!);
         if (diff is null)
         {
-            await ConfigRequest.Invalid(context, errors);
+            await ConfigRequest.Invalid(context, body.Config is null ? errors : ConfigRequest.WithoutLines(errors));
             return;
         }
         context.Response.ContentType = "application/json; charset=utf-8";
