@@ -41,4 +41,58 @@ public sealed class DashboardOverviewTests(BrowserFixture browser, ITestOutputHe
         Assert.Equal(0, navigations); // pushed over the circuit, no reload
         await DashboardPages.ScreenshotAsync(page, "overview");
     }
+
+    [Fact]
+    public async Task The_printed_bootstrap_login_URL_opens_the_dashboard()
+    {
+        await using var backend = await TestBackend.StartAsync("bootstrap");
+        await using var balancer = await BalancerProcess.StartAsync($$"""flowbalance { backends = ["{{backend.Url}}"] }""",
+            new Dictionary<string, string> { ["FLOWBALANCE_ADMIN_TOKEN"] = "" });
+        var url = System.Text.RegularExpressions.Regex.Match(balancer.Output, @"(http://\S+/__lb_admin__/login\?token=(fbt_\S+))").Groups[1].Value;
+        Assert.NotEmpty(url);
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(url);
+
+        await Expect(page.Locator("#fb-live")).ToHaveTextAsync("live", new() { Timeout = 30_000 });
+        Assert.EndsWith("/__lb_admin__/", page.Url);
+        await Expect(page.Locator($"[data-testid='state-default-{Id(backend)}']")).ToBeVisibleAsync();
+        // Without the session the same page is the login form.
+        await using var stranger = await browser.NewContextAsync();
+        var other = await stranger.NewPageAsync();
+        await other.GotoAsync(new Uri(balancer.BaseAddress, "/__lb_admin__/").ToString());
+        await Expect(other.Locator("input#token")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_service_page_charts_traffic_for_the_service_and_each_backend()
+    {
+        var backends = await TestBackend.StartManyAsync("a", "b");
+        backends[1].FailWith = 500;
+        await using var balancer = await BalancerProcess.StartAsync($$"""flowbalance { backends = {{TestBackend.HoconList(backends)}}, activeHealthChecks.enabled = false }""",
+            new Dictionary<string, string> { ["FLOWBALANCE_HISTORY_STEP_MS"] = "250" });
+        using var client = balancer.CreateClient();
+        await using var context = await browser.NewContextAsync();
+        var page = await DashboardPages.LogInAsync(context, balancer.BaseAddress, AdminApi.Token);
+        await page.GotoAsync(new Uri(balancer.BaseAddress, $"/__lb_admin__/services/default?backend={Id(backends[1])}").ToString());
+        await Expect(page.Locator("#fb-live")).ToHaveTextAsync("live");
+
+        // Traffic (a third of it failing) until both traffic charts (the service's, the backend's) draw a line that is not flat.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var traffic = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested) using (await client.GetAsync("/", CancellationToken.None)) { }
+        });
+        await page.WaitForFunctionAsync("""
+            () => { const charts = [...document.querySelectorAll("[data-testid='chart-traffic']")];
+                    return charts.length == 2 && charts.every(c => [...c.querySelectorAll("path.mud-chart-line")].some(
+                      p => new Set((p.getAttribute("d").match(/[\d.]+ [\d.]+/g) || []).map(xy => xy.split(" ")[1])).size > 1)); }
+            """, null, new() { Timeout = 30_000 });
+        await stop.CancelAsync();
+        await traffic;
+        await Expect(page.Locator("[data-testid='chart-latency']")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid='chart-errors']")).ToHaveCountAsync(2);
+        await DashboardPages.ScreenshotAsync(page, "service");
+    }
 }
