@@ -120,10 +120,9 @@ public sealed partial class ProxyMiddleware(
         try
         {
             var forwarding = clients.For(service);
-            var retry = RetryCause.None;
             while (true)
             {
-                state.Begin(backend, admission);
+                state.Begin(backend, admission, choice);
                 if (withPlugins) PluginHooks.Routed(context, chain, state.Decision);
                 backend.Counters.RequestStarted();
                 var attemptStarted = Stopwatch.GetTimestamp();
@@ -149,7 +148,7 @@ public sealed partial class ProxyMiddleware(
                     var status = state.HeldStatus != 0 ? state.HeldStatus : context.Response.StatusCode;
                     var attemptTicks = Stopwatch.GetElapsedTime(attemptStarted).Ticks;
                     backend.Finish(state.Admission, kind, status, attemptTicks);
-                    state.RecordAttempt(new AttemptRecord(backend.Definition.Id, kind, status, attemptTicks, choice, retry));
+                    state.RecordAttempt(new AttemptRecord(backend.Definition.Id, kind, status, attemptTicks, state.Choice, state.Retry));
                     metrics.Attempt(service.Definition.Name, backend.Definition.Id, status, kind, state.Attempts > 1, attemptStarted);
                 }
                 state.LastError = error;
@@ -184,8 +183,8 @@ public sealed partial class ProxyMiddleware(
                 LogRetry(log, context.Request.Method, context.Request.Path.Value, backend.Definition.Url, next.Definition.Url, reason);
                 ResetForRetry(context);
                 next.Counters.RetryStarted();
-                retry = RetryReason(kind, state.HeldStatus);
-                metrics.Retry(service.Definition.Name, ChoiceText.RetryAfter(retry)!);
+                state.Retry = RetryReason(kind, state.HeldStatus);
+                metrics.Retry(service.Definition.Name, ChoiceText.RetryAfter(state.Retry)!);
                 backend = next;
             }
             if (withPlugins) Completed(context, chain, service, state, started);
