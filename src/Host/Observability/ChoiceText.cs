@@ -84,7 +84,7 @@ public static class ChoiceText
             ChoiceMethod.Random => $"weighted random in pool {choice.Pool}{region}",
             ChoiceMethod.Panic => $"panic mode in pool {choice.Pool}{region}: too few healthy backends, every enabled one takes turns",
             ChoiceMethod.SlowStartBypass => $"last resort in pool {choice.Pool}{region}: no routable backend admitted the request, this one only held back by slow start",
-            _ => $"fail open in pool {choice.Pool}{region}: nothing routable, the least recently failed backend",
+            _ => $"fail open in pool {choice.Pool}{region}: nothing routable{(index > 0 ? " left untried" : "")}, the least recently failed backend",
         });
         if (choice.Has(ChoiceFlags.AffinityMoved)) parts.Add("the session's backend could not take it");
         if (choice.Has(ChoiceFlags.AffinityUnknown)) parts.Add("the affinity cookie named no backend");
