@@ -18,15 +18,18 @@ public sealed class ServiceRouting
     private const int MaxRingProbes = 64;
 
     private readonly FrozenDictionary<string, int> _regions;
-    private readonly FrozenDictionary<string, BackendSlot> _tokens;
+    private readonly FrozenDictionary<string, Sticky> _tokens;
     private readonly int _defaultPool;
+    private readonly ChoiceMethod _hashMethod;
 
-    private ServiceRouting(ImmutableArray<PoolRouting> pools, FrozenDictionary<string, int> regions, FrozenDictionary<string, BackendSlot> tokens, int defaultPool)
+    private ServiceRouting(ImmutableArray<PoolRouting> pools, FrozenDictionary<string, int> regions, FrozenDictionary<string, Sticky> tokens, int defaultPool,
+        ChoiceMethod hashMethod)
     {
         Pools = pools;
         _regions = regions;
         _tokens = tokens;
         _defaultPool = defaultPool;
+        _hashMethod = hashMethod;
     }
 
     public ImmutableArray<PoolRouting> Pools { get; }
@@ -34,32 +37,88 @@ public sealed class ServiceRouting
     /// <summary>Whether some pool is steered by region (so the request path must find the client's region).</summary>
     public bool UsesGeo => _regions.Count > 0;
 
-    public BackendSlot? Pick(in RouteKey key, out Admission admission, IReadOnlyList<BackendSlot>? tried = null)
+    public BackendSlot? Pick(in RouteKey key, out Admission admission, IReadOnlyList<BackendSlot>? tried = null) =>
+        Pick(key, out admission, out _, tried);
+
+    /// <summary>The same pick, saying why in <paramref name="choice"/> (default when it returns null).</summary>
+    public BackendSlot? Pick(in RouteKey key, out Admission admission, out BackendChoice choice, IReadOnlyList<BackendSlot>? tried = null)
     {
-        if (key.AffinityToken is { } token && _tokens.TryGetValue(token, out var sticky) && AdmitsSticky(sticky, tried, out admission)) return sticky;
-        var chain = Pools[PoolFor(key)].Chain;
-        foreach (var index in chain)
+        var flags = ChoiceFlags.None;
+        if (key.AffinityToken is { } token)
         {
-            var pool = Pools[index];
-            if (key.HasAffinityHash && ByHash(pool, key.AffinityHash, tried, out admission) is { } hashed) return hashed;
-            if (pool.Snapshot.PickRoutable(out admission, tried) is { } picked) return picked;
+            if (!_tokens.TryGetValue(token, out var sticky)) flags |= ChoiceFlags.AffinityUnknown;
+            else if (AdmitsSticky(sticky.Slot, tried, out admission))
+            {
+                choice = new BackendChoice(sticky.Pool, null, ChoiceMethod.AffinityCookie, WithTrial(flags, admission));
+                return sticky.Slot;
+            }
+            else flags |= ChoiceFlags.AffinityMoved;
         }
-        foreach (var index in chain)
+        var home = PoolFor(key, out var byRegion);
+        if (byRegion) flags |= ChoiceFlags.Region;
+        var chain = Pools[home].Chain;
+        // A hashed key that its ring could not place has moved, whichever algorithm then picks.
+        var unplaced = key.HasAffinityHash ? flags | ChoiceFlags.AffinityMoved : flags;
+        for (var i = 0; i < chain.Length; i++)
         {
-            if (Pools[index].Snapshot.LastResort(out admission, tried) is { } last) return last;
+            var pool = Pools[chain[i]];
+            if (key.HasAffinityHash && ByHash(pool, key.AffinityHash, tried, out admission) is { } hashed)
+            {
+                choice = Chose(pool, home, i, _hashMethod, flags, admission);
+                return hashed;
+            }
+            if (pool.Snapshot.PickRoutable(out admission, tried) is { } picked)
+            {
+                var method = pool.Snapshot.Panic ? ChoiceMethod.Panic : Method(pool.Snapshot.Algorithm);
+                choice = Chose(pool, home, i, method, unplaced, admission);
+                return picked;
+            }
+        }
+        for (var i = 0; i < chain.Length; i++)
+        {
+            var pool = Pools[chain[i]];
+            if (pool.Snapshot.LastResort(out admission, tried) is { } last)
+            {
+                choice = Chose(pool, home, i, admission == Admission.Rescue ? ChoiceMethod.FailOpen : ChoiceMethod.SlowStartBypass, unplaced, admission);
+                return last;
+            }
         }
         admission = Admission.Rejected;
+        choice = default;
         return null;
     }
 
     /// <summary>The pool for the client's country, else its continent, else the default pool.</summary>
-    public int PoolFor(in RouteKey key)
+    public int PoolFor(in RouteKey key) => PoolFor(key, out _);
+
+    /// <summary><see cref="PoolFor(in RouteKey)"/>, and whether the client's region chose it.</summary>
+    private int PoolFor(in RouteKey key, out bool byRegion)
     {
-        if (_regions.Count == 0) return _defaultPool;
-        if (key.Country is { } country && _regions.TryGetValue(country, out var byCountry)) return byCountry;
-        if (key.Continent is { } continent && _regions.TryGetValue(continent, out var byContinent)) return byContinent;
+        byRegion = true;
+        if (_regions.Count > 0)
+        {
+            if (key.Country is { } country && _regions.TryGetValue(country, out var byCountry)) return byCountry;
+            if (key.Continent is { } continent && _regions.TryGetValue(continent, out var byContinent)) return byContinent;
+        }
+        byRegion = false;
         return _defaultPool;
     }
+
+    /// <summary>The choice of <paramref name="pool"/>, found at <paramref name="position"/> of the client's pool's chain.</summary>
+    private BackendChoice Chose(PoolRouting pool, int home, int position, ChoiceMethod method, ChoiceFlags flags, Admission admission) =>
+        position == 0
+            ? new BackendChoice(pool.Definition.Id, null, method, WithTrial(flags, admission))
+            : new BackendChoice(pool.Definition.Id, Pools[home].Definition.Id, method, WithTrial(flags | ChoiceFlags.Fallback, admission));
+
+    private static ChoiceFlags WithTrial(ChoiceFlags flags, Admission admission) => admission == Admission.Trial ? flags | ChoiceFlags.Trial : flags;
+
+    private static ChoiceMethod Method(PickAlgorithm algorithm) => algorithm switch
+    {
+        PickAlgorithm.LeastOutstandingRequests => ChoiceMethod.LeastOutstandingRequests,
+        PickAlgorithm.PowerOfTwoChoices => ChoiceMethod.PowerOfTwoChoices,
+        PickAlgorithm.Random => ChoiceMethod.Random,
+        _ => ChoiceMethod.RoundRobin,
+    };
 
     /// <summary>The first routable backend clockwise from the key's place on the ring.</summary>
     private static BackendSlot? ByHash(PoolRouting pool, ulong hash, IReadOnlyList<BackendSlot>? tried, out Admission admission)
@@ -115,9 +174,14 @@ public sealed class ServiceRouting
             foreach (var region in pools[i].Regions) regions.TryAdd(region, i); // the first pool to claim a region gets it
         }
         var defaultPool = Math.Max(0, pools.IndexOf(pools.FirstOrDefault(p => !p.HasGeoSteering) ?? pools[0]));
-        var tokens = previous?._tokens ?? backends.ToFrozenDictionary(b => b.AffinityToken, StringComparer.Ordinal);
-        return new ServiceRouting(routings.MoveToImmutable(), regions.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), tokens, defaultPool);
+        var tokens = previous?._tokens ?? Tokens(routings);
+        var hashMethod = definition.Settings.LoadBalancer.SessionAffinity.Type == SessionAffinityOptions.Ip ? ChoiceMethod.IpHash : ChoiceMethod.HeaderHash;
+        return new ServiceRouting(routings.MoveToImmutable(), regions.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), tokens, defaultPool, hashMethod);
     }
+
+    /// <summary>Each backend's affinity token, with the pool the backend belongs to (a backend is in one pool).</summary>
+    private static FrozenDictionary<string, Sticky> Tokens(ImmutableArray<PoolRouting>.Builder pools) =>
+        pools.SelectMany(p => p.Snapshot.All.Select(b => new Sticky(b, p.Definition.Id))).ToFrozenDictionary(s => s.Slot.AffinityToken, StringComparer.Ordinal);
 
     /// <summary>Pool <paramref name="start"/>, its fallback chain (configured), then every other pool in order.</summary>
     private static int[] Chain(ImmutableArray<PoolDefinition> pools, int start)
@@ -133,4 +197,7 @@ public sealed class ServiceRouting
         order.AddRange(Enumerable.Range(0, pools.Length).Where(i => !order.Contains(i)));
         return [.. order];
     }
+
+    /// <summary>The backend an affinity token names, and its pool.</summary>
+    private sealed record Sticky(BackendSlot Slot, string Pool);
 }

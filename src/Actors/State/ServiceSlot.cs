@@ -82,6 +82,10 @@ public sealed class ServiceSlot
     public BackendSlot? Pick(in RouteKey key, out Admission admission, IReadOnlyList<BackendSlot>? tried = null) =>
         _routing.Pick(key, out admission, tried);
 
+    /// <summary>The backend for a request, and why it was chosen (see <see cref="ServiceRouting.Pick(in RouteKey, out Admission, out BackendChoice, IReadOnlyList{BackendSlot})"/>).</summary>
+    public BackendSlot? Pick(in RouteKey key, out Admission admission, out BackendChoice choice, IReadOnlyList<BackendSlot>? tried = null) =>
+        _routing.Pick(key, out admission, out choice, tried);
+
     /// <summary>Rebuilds both views from the backends' current states; called by the router actor only.</summary>
     internal RoutingSnapshot Refresh()
     {

@@ -16,4 +16,7 @@ public sealed record RequestEntry(
     public string? Referer { get; init; }
 
     public string? UserAgent { get; init; }
+
+    /// <summary>Why attempt <paramref name="attempt"/> (0-based) went to its backend, in one line (see <see cref="ChoiceText.Describe"/>).</summary>
+    public string Why(int attempt) => ChoiceText.Describe(Attempts, attempt);
 }

@@ -58,13 +58,23 @@ public static class RequestsEndpoint
         json.WriteStringOrNull("service", e.Service);
         json.WriteStringOrNull("backend", e.Backend);
         json.WriteStartArray("attempts");
-        foreach (var attempt in e.Attempts)
+        for (var i = 0; i < e.Attempts.Length; i++)
         {
+            var attempt = e.Attempts[i];
             json.WriteStartObject();
             json.WriteString("backend", attempt.Backend);
             json.WriteString("outcome", Outcome(attempt.Outcome));
             json.WriteNumber("status", attempt.Status);
             json.WriteNumber("duration_ms", Math.Round(TimeSpan.FromTicks(attempt.DurationTicks).TotalMilliseconds, 3));
+            var choice = attempt.Choice;
+            json.WriteStringOrNull("pool", choice.Pool);
+            json.WriteStringOrNull("chosen_by", ChoiceText.ChosenBy(choice.Method));
+            json.WriteStringOrNull("fallback_from", choice.FallbackFrom);
+            json.WriteStringOrNull("retry_after", ChoiceText.RetryAfter(attempt.Retry));
+            json.WriteStringOrNull("affinity", ChoiceText.Affinity(choice));
+            json.WriteBoolean("by_region", choice.Has(ChoiceFlags.Region));
+            json.WriteBoolean("trial", choice.Has(ChoiceFlags.Trial));
+            json.WriteString("why", ChoiceText.Describe(e.Attempts, i));
             json.WriteEndObject();
         }
         json.WriteEndArray();

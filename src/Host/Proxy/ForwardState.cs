@@ -27,6 +27,12 @@ public sealed class ForwardState
 
     public Admission Admission { get; private set; }
 
+    /// <summary>Why the pick chose the current backend, for the request log.</summary>
+    public BackendChoice Choice { get; private set; }
+
+    /// <summary>What ended the previous attempt when the current one is a retry, for the request log.</summary>
+    public Observability.RetryCause Retry { get; set; }
+
     public int RetriesLeft { get; set; }
 
     public int ConnectionRetriesLeft { get; set; }
@@ -96,11 +102,12 @@ public sealed class ForwardState
 
     public static void Return(ForwardState state) => Pool.Return(state);
 
-    public void Begin(BackendSlot backend, Admission admission)
+    public void Begin(BackendSlot backend, Admission admission, BackendChoice choice)
     {
         _tried.Add(backend);
         Backend = backend;
         Admission = admission;
+        Choice = choice;
         HeldStatus = 0;
         Attempts++;
     }
@@ -139,6 +146,8 @@ public sealed class ForwardState
         Service = null!;
         Backend = null!;
         Admission = default;
+        Choice = default;
+        Retry = default;
         Attempts = 0;
         HeldStatus = 0;
         HoldsRetryToken = false;

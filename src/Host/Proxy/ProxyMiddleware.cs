@@ -82,11 +82,11 @@ public sealed partial class ProxyMiddleware(
             return;
         }
         var key = keys.For(context, service);
-        var backend = service.Pick(key, out var admission);
+        var backend = service.Pick(key, out var admission, out var choice);
         if (backend is null && service.Queue is { } queue && service.AnyFull)
         {
             // Every backend with room is taken (max_connections): wait for one, bounded by max_queue and queue_timeout_ms.
-            (backend, admission, var busy) = await WaitForRoomAsync(context, service, key, queue);
+            (backend, admission, choice, var busy) = await WaitForRoomAsync(context, service, key, queue);
             if (busy is not null)
             {
                 await Busy(context, service, busy);
@@ -122,7 +122,7 @@ public sealed partial class ProxyMiddleware(
             var forwarding = clients.For(service);
             while (true)
             {
-                state.Begin(backend, admission);
+                state.Begin(backend, admission, choice);
                 if (withPlugins) PluginHooks.Routed(context, chain, state.Decision);
                 backend.Counters.RequestStarted();
                 var attemptStarted = Stopwatch.GetTimestamp();
@@ -148,7 +148,7 @@ public sealed partial class ProxyMiddleware(
                     var status = state.HeldStatus != 0 ? state.HeldStatus : context.Response.StatusCode;
                     var attemptTicks = Stopwatch.GetElapsedTime(attemptStarted).Ticks;
                     backend.Finish(state.Admission, kind, status, attemptTicks);
-                    state.RecordAttempt(new AttemptRecord(backend.Definition.Id, kind, status, attemptTicks));
+                    state.RecordAttempt(new AttemptRecord(backend.Definition.Id, kind, status, attemptTicks, state.Choice, state.Retry));
                     metrics.Attempt(service.Definition.Name, backend.Definition.Id, status, kind, state.Attempts > 1, attemptStarted);
                 }
                 state.LastError = error;
@@ -173,7 +173,7 @@ public sealed partial class ProxyMiddleware(
                 var wait = RetryRules.Backoff(state.Attempts, immediate);
                 if (wait > TimeSpan.Zero && !await Wait(wait, context.RequestAborted)) break; // the client left
 
-                var next = service.Pick(key, out admission, state.Tried);
+                var next = service.Pick(key, out admission, out choice, state.Tried);
                 if (next is null)
                 {
                     if (state.HeldStatus != 0) await AllBackendsDown(context, service);
@@ -183,7 +183,8 @@ public sealed partial class ProxyMiddleware(
                 LogRetry(log, context.Request.Method, context.Request.Path.Value, backend.Definition.Url, next.Definition.Url, reason);
                 ResetForRetry(context);
                 next.Counters.RetryStarted();
-                metrics.Retry(service.Definition.Name, RetryReason(kind, state.HeldStatus));
+                state.Retry = RetryReason(kind, state.HeldStatus);
+                metrics.Retry(service.Definition.Name, ChoiceText.RetryAfter(state.Retry)!);
                 backend = next;
             }
             if (withPlugins) Completed(context, chain, service, state, started);
@@ -263,9 +264,9 @@ public sealed partial class ProxyMiddleware(
         return ProxyMetrics.Error(attempts[^1].Outcome);
     }
 
-    /// <summary>The retry's reason as a bounded metric label.</summary>
-    private static string RetryReason(OutcomeKind kind, int heldStatus) =>
-        heldStatus != 0 ? "status" : kind == OutcomeKind.ConnectionError ? "connection_error" : "reset";
+    /// <summary>Why the attempt that just ended is retried: the next attempt's record and the retry metric's reason.</summary>
+    private static RetryCause RetryReason(OutcomeKind kind, int heldStatus) =>
+        heldStatus != 0 ? RetryCause.Status : kind == OutcomeKind.ConnectionError ? RetryCause.ConnectionError : RetryCause.Reset;
 
     /// <summary>Why this attempt should be re-sent elsewhere, or null when its result stands.</summary>
     private static string? NextRetry(HttpContext context, ForwardState state, ForwarderError error, OutcomeKind kind, bool neverReached)
@@ -331,22 +332,22 @@ public sealed partial class ProxyMiddleware(
     /// gets a 503 instead (queue full, waited too long), or a null reason with a null backend when the
     /// service stopped being merely busy (its backends went down meanwhile). Only saturated services get here.
     /// </summary>
-    private static async Task<(BackendSlot? Backend, Admission Admission, string? Busy)> WaitForRoomAsync(
+    private static async Task<(BackendSlot? Backend, Admission Admission, BackendChoice Choice, string? Busy)> WaitForRoomAsync(
         HttpContext context, ServiceSlot service, RouteKey key, ConnectionQueue queue)
     {
         var waiter = queue.TryJoin();
-        if (waiter is null) return (null, Admission.Rejected, $"its {queue.Capacity} queue places (max_queue) are taken");
+        if (waiter is null) return (null, Admission.Rejected, default, $"its {queue.Capacity} queue places (max_queue) are taken");
         var wait = service.Definition.Settings.QueueWait;
         var deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
         try
         {
             while (true)
             {
-                var backend = service.Pick(key, out var admission);
-                if (backend is not null) return (backend, admission, null);
-                if (!service.AnyFull) return (null, Admission.Rejected, null);
+                var backend = service.Pick(key, out var admission, out var choice);
+                if (backend is not null) return (backend, admission, choice, null);
+                if (!service.AnyFull) return (null, Admission.Rejected, default, null);
                 var left = deadline - Environment.TickCount64;
-                if (left <= 0) return (null, Admission.Rejected, $"no backend had room within {wait.TotalMilliseconds:0} ms (queue_timeout_ms)");
+                if (left <= 0) return (null, Admission.Rejected, default, $"no backend had room within {wait.TotalMilliseconds:0} ms (queue_timeout_ms)");
                 try
                 {
                     // Woken when a request on a limited backend ends; re-checked at least every 250 ms anyway.
@@ -360,7 +361,7 @@ public sealed partial class ProxyMiddleware(
         }
         catch (OperationCanceledException)
         {
-            return (null, Admission.Rejected, "the client left");
+            return (null, Admission.Rejected, default, "the client left");
         }
         finally
         {
