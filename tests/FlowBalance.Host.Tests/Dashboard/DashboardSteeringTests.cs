@@ -116,6 +116,7 @@ public sealed class DashboardSteeringTests(BrowserFixture browser, ITestOutputHe
         await Expect(detail).ToContainTextAsync("/orders/42");
         await Expect(detail.Locator("[data-testid='attempt']")).ToHaveCountAsync(1);
         await Expect(detail.Locator("[data-testid='attempt']").First).ToContainTextAsync(Id(backends[0]));
+        await Expect(detail.Locator("[data-testid='attempt-why']").First).ToHaveTextAsync("round robin in pool default");
         await DashboardPages.ScreenshotAsync(page, "request-log");
     }
 }
