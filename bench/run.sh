@@ -10,6 +10,8 @@
 #   options: --rounds N (5) --duration SECONDS (6) --connections N (64)
 #            --targets a,b,...  (table mode; default: flowbalance,flowbalance+plugin,yarp,haproxy,nginx,direct;
 #                         also flowbalance-noobs (metrics and request log off), flowbalance+limits, flowbalance-defaultgc, yarp-gen0,
+#                         flowbalance-noadmin (admin.enabled = false), flowbalance+dashboard (the admin plane with one
+#                         dashboard open: a headless chromium logged in, its live overview pushed every second),
 #                         and the edge targets flowbalance-https, yarp-https, haproxy-https, nginx-https,
 #                         flowbalance-h2c, yarp-h2c, haproxy-h2c, nginx-h2c)
 #            --base DLL   adds the target flowbalance-base: another build of FlowBalance.Host.dll (e.g. the
@@ -43,6 +45,7 @@ done
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
 declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206 [flowbalance-defaultgc]=9207 [yarp-gen0]=9208 [flowbalance-noobs]=9209
+  [flowbalance-noadmin]=9218 [flowbalance+dashboard]=9219
   [flowbalance-https]=9210 [flowbalance-h2c]=9211 [yarp-https]=9212 [yarp-h2c]=9213 [haproxy-https]=9214 [haproxy-h2c]=9215
   [nginx-https]=9216 [nginx-h2c]=9217)
 H2_CONNECTIONS=16
@@ -147,6 +150,11 @@ CONF
   # Observability off (no metrics, no request log): what the defaults cost per request.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-noobs.conf"
   printf 'flowbalance.metrics.enabled = false\nflowbalance.request_log.enabled = false\n' >> "$WORK/flowbalance-noobs.conf"
+  # The admin plane off; and on (as in every other row) with one dashboard open, its state in its own folder.
+  cp "$WORK/flowbalance.conf" "$WORK/flowbalance-noadmin.conf"
+  echo 'flowbalance.admin.enabled = false' >> "$WORK/flowbalance-noadmin.conf"
+  cp "$WORK/flowbalance.conf" "$WORK/flowbalance-dashboard.conf"
+  echo "flowbalance.admin.state_dir = \"$WORK/dashboard-state\"" >> "$WORK/flowbalance-dashboard.conf"
   # The edge rows: the same with an HTTPS listener (HTTP/1.1 + HTTP/2 by ALPN) or an h2c one, each alone.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-https.conf"
   cat >> "$WORK/flowbalance-https.conf" <<CONF
@@ -234,6 +242,14 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
       env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-noobs.conf" \
         --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-noobs.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    flowbalance-noadmin)
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-noadmin.conf" \
+        --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-noadmin.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    flowbalance+dashboard)
+      env "${FB_GC[@]}" FLOWBALANCE_ADMIN_TOKEN="$DASHBOARD_TOKEN" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" \
+        --config "$WORK/flowbalance-dashboard.conf" --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-dashboard.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance+limits)
       env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-limits.conf" \
         --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-limits.log" 2>&1 &
@@ -284,9 +300,25 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
     *-h2c) wait_http "$(target_url "$1" /small)" --http2-prior-knowledge ;;
     *) wait_http "$(target_url "$1" /small)" ;;
   esac
+  if [ "$1" = flowbalance+dashboard ]; then open_dashboard "$1"; fi
   if [ "$1" = flowbalance+plugin ] && ! curl -sI "http://127.0.0.1:${PORT[$1]}/small" | grep -qi '^X-Bench: 1'; then
     echo "the plugin row runs without its plugin; see $WORK/flowbalance-plugin.log" >&2; exit 1
   fi
+}
+
+DASHBOARD_TOKEN=fbt_bench-dashboard-0123456789abcdef
+open_dashboard() { # target: a headless chromium (on the load CPU) logged in through the login URL, left open
+  command -v chromium >/dev/null || { echo "flowbalance+dashboard needs chromium (apt-get install chromium)" >&2; exit 1; }
+  taskset -c $LOAD_CPU chromium --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir="$WORK/chromium" \
+    --remote-debugging-port=0 "http://127.0.0.1:${PORT[$1]}/__lb_admin__/login?token=$DASHBOARD_TOKEN" > "$WORK/chromium.log" 2>&1 &
+  PIDS+=($!)
+  # Logged in (the audit log says so), then the circuit: a WebSocket that stays open.
+  for _ in $(seq 1 300); do
+    if curl -s -H "Authorization: Bearer $DASHBOARD_TOKEN" "http://127.0.0.1:${PORT[$1]}/__lb_admin__/api/v1/audit" | grep -q '"action":"login"' &&
+       [ "$(ss -Htn state established "( sport = :${PORT[$1]} )" | wc -l)" -ge 1 ]; then return 0; fi
+    sleep 0.1
+  done
+  echo "the dashboard did not open in chromium; see $WORK/chromium.log" >&2; exit 1
 }
 
 stop_proxy() { # name
