@@ -109,7 +109,7 @@ public static class AdminHosting
                     : Observability.AdminResponses.Problem(context, "the admin plane is switched off (admin.enabled = false)", StatusCodes.Status404NotFound));
             }
             admin.MapObservation(app.Services);
-            if (options.Admin.Enabled) admin.UseDashboard();
+            if (options.Admin.Enabled) admin.UseDashboard(app.Lifetime);
             admin.Run(context => Observability.AdminResponses.Problem(context, $"no admin endpoint {path}{context.Request.Path}", StatusCodes.Status404NotFound));
         }
     }
@@ -118,8 +118,13 @@ public static class AdminHosting
     /// The dashboard at the admin path's root, after every API route: endpoint routing in this branch
     /// only (a branch of WebApplication gets its own route table), so the proxy path matches no routes.
     /// </summary>
-    private static void UseDashboard(this IApplicationBuilder admin)
+    private static void UseDashboard(this IApplicationBuilder admin, IHostApplicationLifetime lifetime)
     {
+        // On stopping, SignalR closes every circuit and Blazor's client reconnects at once, while Kestrel still
+        // listens: that new WebSocket would hold the shutdown for shutdown_timeout. Once stopping, none is opened.
+        admin.Use((context, next) => lifetime.ApplicationStopping.IsCancellationRequested && context.Request.Path.StartsWithSegments("/_blazor")
+            ? Observability.AdminResponses.Problem(context, "this node is stopping", StatusCodes.Status503ServiceUnavailable)
+            : next(context));
         admin.UseWebSockets();
         admin.UseRouting();
         admin.UseAntiforgery();

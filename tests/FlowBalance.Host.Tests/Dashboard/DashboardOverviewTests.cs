@@ -40,6 +40,29 @@ public sealed class DashboardOverviewTests(BrowserFixture browser, ITestOutputHe
         output.WriteLine($"shown down {killed.ElapsedMilliseconds} ms after the kill");
         Assert.Equal(0, navigations); // pushed over the circuit, no reload
         await DashboardPages.ScreenshotAsync(page, "overview");
+
+        // The events page tells it as an incident of that backend, still going on.
+        await page.Locator("a[href='events']").ClickAsync();
+        var incident = page.Locator("[data-testid='incident']").First;
+        await Expect(incident).ToContainTextAsync($"default/{Id(backends[1])}");
+        await Expect(incident).ToContainTextAsync("ongoing");
+        await Expect(incident.Locator("[data-testid='event'][data-type='backend.down']")).ToHaveCountAsync(1);
+        await DashboardPages.ScreenshotAsync(page, "events");
+        await page.Locator("a[href='']").First.ClickAsync();
+        await Expect(victim).ToHaveAttributeAsync("data-state", "down");
+        await page.SetViewportSizeAsync(390, 844); // a phone, in the dark theme
+        await page.Locator("#fb-theme").ClickAsync();
+        await page.WaitForFunctionAsync("""
+            () => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number); return r + g + b < 200; }
+            """, null, new() { Timeout = 5_000 }); // the page's background is dark now
+        await DashboardPages.ScreenshotAsync(page, "overview-phone-dark");
+
+        // An open dashboard (its circuit's WebSocket) does not hold a shutdown (shutdown_timeout is 30 s).
+        var stopping = Stopwatch.StartNew();
+        balancer.Terminate();
+        var exit = await balancer.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(exit == 0, $"exit {exit} after SIGTERM with a dashboard open: {balancer.Output[^Math.Min(3000, balancer.Output.Length)..]}");
+        output.WriteLine($"exited {stopping.ElapsedMilliseconds} ms after SIGTERM with a dashboard open");
     }
 
     [Fact]
@@ -69,7 +92,7 @@ public sealed class DashboardOverviewTests(BrowserFixture browser, ITestOutputHe
     public async Task The_service_page_charts_traffic_for_the_service_and_each_backend()
     {
         var backends = await TestBackend.StartManyAsync("a", "b");
-        backends[1].FailWith = 500;
+        backends[1].FailWith = 503; // a failure status: the error charts have something to show
         await using var balancer = await BalancerProcess.StartAsync($$"""flowbalance { backends = {{TestBackend.HoconList(backends)}}, activeHealthChecks.enabled = false }""",
             new Dictionary<string, string> { ["FLOWBALANCE_HISTORY_STEP_MS"] = "250" });
         using var client = balancer.CreateClient();
