@@ -59,9 +59,17 @@ public static class AdminHosting
     /// </summary>
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
+    /// <summary>
+    /// The same for <c>UseAuthorization()</c>: Blazor registers the authorization services, and WebApplication
+    /// would then run the authorization middleware for every proxied request (about 120 B each, measured).
+    /// No admin endpoint carries authorization metadata; the admin gate decides who gets in.
+    /// </summary>
+    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
+
     public static WebApplication UseAdminPlane(this WebApplication app)
     {
         ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
+        ((IApplicationBuilder)app).Properties[AuthorizationMiddlewareSetKey] = true;
         var options = app.Services.GetRequiredService<FlowBalanceOptions>();
         var path = options.Admin.Path;
         if (options.Admin.Listen is null)
