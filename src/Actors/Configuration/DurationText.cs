@@ -11,6 +11,7 @@ public static class DurationText
         ("s", 1000), ("seconds", 1000), ("second", 1000),
         ("m", 60_000), ("minutes", 60_000), ("minute", 60_000),
         ("h", 3_600_000), ("hours", 3_600_000), ("hour", 3_600_000),
+        ("d", 86_400_000), ("days", 86_400_000), ("day", 86_400_000),
     ];
 
     public static TimeSpan? Parse(string text, TimeSpan bareUnit)

@@ -62,6 +62,16 @@ public static class AdminGate
                 return;
             }
         }
+        var role = AdminRoles.Of(context.User);
+        var required = AdminAccess.Required(context.Request.Method, path);
+        if (role < required)
+        {
+            var why = $"{context.Request.Method} {context.Request.PathBase}{path} needs the {required.Name()} role; {context.User.Identity?.Name} is {role.Name()}";
+            context.RequestServices.GetRequiredService<Store.AdminDatabase>().AppendAudit(new Store.AuditEntry(0, DateTimeOffset.UtcNow,
+                context.User.Identity?.Name ?? "unknown", context.Connection.RemoteIpAddress?.ToString(), "denied", $"{context.Request.Method} {path}", null, null, $"refused: {why}"));
+            await AdminProblems.Forbidden(context, why);
+            return;
+        }
         await next(context);
     });
 

@@ -103,6 +103,7 @@ public static class AdminHosting
                 ObservabilityHosting.MapGet(admin, "/api/v1/session", sessions.Session);
                 ObservabilityHosting.MapGet(admin, "/api/v1/openapi.json", OpenApiEndpoint.Handle);
                 ObservabilityHosting.MapGet(admin, "/api/v1/audit", new AuditEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle);
+                admin.Map("/api/v1/keys", keys => keys.Run(new KeysEndpoint(app.Services.GetRequiredService<AdminDatabase>()).Handle));
                 MapConfig(admin, app.Services);
                 var routes = app.Services.GetRequiredService<RoutingTableStore>();
                 var services = new ServicesEndpoint(routes, new BackendEndpoint(routes, app.Services.GetRequiredService<BackendActions>()),

@@ -19,6 +19,7 @@ public static class AdminAuthentication
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services, AdminOptions admin)
     {
         services.AddSingleton<AdminSessionStore>();
+        services.AddSingleton<ApiKeyAuthenticator>();
         // The cookie and the anti-forgery tokens are protected with Data Protection keys: kept in the
         // state folder (not the user's home), so sessions survive restarts under a locked-down service user.
         services.AddDataProtection().SetApplicationName("FlowBalance")

@@ -8,4 +8,7 @@ public static class AdminClaims
 
     /// <summary>The address of the request the admin gate authenticated (the dashboard's audit entries name it).</summary>
     public const string Address = "flowbalance:address";
+
+    /// <summary>The caller's <see cref="AdminRole"/> by name, where it is not implied by who they are (API keys).</summary>
+    public const string Role = "flowbalance:role";
 }

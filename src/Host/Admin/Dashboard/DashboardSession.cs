@@ -14,10 +14,17 @@ public sealed class DashboardSession(AuthenticationStateProvider authentication,
 
     public string User { get; private set; } = "";
 
+    /// <summary>What this user may do here; controls above it are disabled with the reason, and each action checks it again.</summary>
+    public AdminRole Role { get; private set; } = AdminRole.Viewer;
+
+    /// <summary>Null when the role allows it, else why not (shown beside the disabled control).</summary>
+    public string? Refusal(AdminRole needed) => Role >= needed ? null : $"needs the {needed.Name()} role; you are {Role.Name()}";
+
     public async Task<AdminCaller> CallerAsync()
     {
         var state = await authentication.GetAuthenticationStateAsync();
         User = state.User.Identity?.Name ?? "unknown";
+        Role = AdminRoles.Of(state.User);
         return new AdminCaller(User, state.User.FindFirst(AdminClaims.Address)?.Value);
     }
 }

@@ -96,6 +96,19 @@ public sealed class AdminDatabase : IDisposable
     /// <summary>Deletes the sessions whose expiry is at or before <paramref name="now"/>; returns how many.</summary>
     public int DeleteExpiredSessions(DateTimeOffset now) => Run(db => SessionsTable.DeleteExpired(db, now));
 
+    public void CreateApiKey(ApiKeyRecord key) => Run(db => ApiKeysTable.Create(db, key));
+
+    public ApiKeyRecord? FindApiKeyByHash(string hash) => Run(db => ApiKeysTable.FindByHash(db, hash));
+
+    public ApiKeyRecord? FindApiKey(string id) => Run(db => ApiKeysTable.Find(db, id));
+
+    public IReadOnlyList<ApiKeyRecord> ListApiKeys() => Run(ApiKeysTable.List);
+
+    /// <summary>False when there is no such key or it was already revoked.</summary>
+    public bool RevokeApiKey(string id, DateTimeOffset at) => Run(db => ApiKeysTable.Revoke(db, id, at));
+
+    public void TouchApiKey(string id, DateTimeOffset at, string? address) => Run(db => ApiKeysTable.Touch(db, id, at, address));
+
     /// <summary>Appends an entry (its <see cref="AuditEntry.Id"/> is ignored) and returns the id it was given.</summary>
     public long AppendAudit(AuditEntry entry) => Run(db => AuditTable.Append(db, entry));
 

@@ -9,7 +9,7 @@ namespace FlowBalance.Host.Admin.Store;
 /// </summary>
 internal static class AdminMigrations
 {
-    public static ImmutableArray<string> Steps { get; } = [Version1];
+    public static ImmutableArray<string> Steps { get; } = [Version1, Version2];
 
     // Audit rows are append-only (the triggers refuse UPDATE and DELETE); a later step may relax that
     // for retention. Sessions are swept by expiry, hence the index. Every other lookup is a primary key.
@@ -63,6 +63,22 @@ internal static class AdminMigrations
             text    TEXT NOT NULL,
             summary TEXT
         );
+        """;
+
+    // API keys (the security issue): by id, and by the SHA-256 of the key for authentication.
+    private const string Version2 = """
+        CREATE TABLE api_keys (
+            id           TEXT PRIMARY KEY NOT NULL,
+            name         TEXT NOT NULL,
+            role         TEXT NOT NULL,
+            key_hash     TEXT NOT NULL UNIQUE,
+            created      TEXT NOT NULL,
+            created_by   TEXT NOT NULL,
+            expires      TEXT,
+            last_used    TEXT,
+            last_address TEXT,
+            revoked      TEXT
+        ) WITHOUT ROWID;
         """;
 
     /// <summary>
