@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Net;
+
 namespace FlowBalance.Actors.Configuration;
 
 /// <summary>
@@ -9,6 +12,9 @@ public sealed record AdminOptions(bool Enabled, string Path, string StateDirecto
 {
     /// <summary><c>admin.listen</c>: the admin plane answers only on this listener (and nothing is proxied there); null = on the main listeners.</summary>
     public ListenEndpoint? Listen { get; init; }
+
+    /// <summary><c>admin.allow</c>: the client addresses the admin plane answers (403 for others, before any authentication); empty = any.</summary>
+    public ImmutableArray<IPNetwork> Allow { get; init; } = [];
 
     public const string DefaultPath = "/__lb_admin__";
 

@@ -3,7 +3,7 @@ namespace FlowBalance.Actors.Configuration;
 /// <summary>Reads <c>admin { }</c>.</summary>
 internal static class AdminReader
 {
-    public static readonly string[] Keys = ["enabled", "path", "listen", "state_dir", "session_timeout"];
+    public static readonly string[] Keys = ["enabled", "path", "listen", "state_dir", "session_timeout", "allow"];
 
     public static AdminOptions Read(ConfigNode? section, string stateDirectory, string baseDirectory)
     {
@@ -23,6 +23,7 @@ internal static class AdminReader
             node.Child("session_timeout")?.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(90)) ?? defaults.SessionTimeout)
         {
             Listen = listen,
+            Allow = node.Child("allow") is { } allow ? GeoReader.ReadNetworks(allow) : [],
         };
     }
 

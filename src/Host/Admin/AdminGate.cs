@@ -15,15 +15,33 @@ namespace FlowBalance.Host.Admin;
 /// </summary>
 public static class AdminGate
 {
-    public static IApplicationBuilder UseAdminGate(this IApplicationBuilder admin, FlowBalanceOptions options) => admin.Use(async (context, next) =>
+    public static IApplicationBuilder UseAdminGate(this IApplicationBuilder admin, FlowBalanceOptions options, LoginThrottle throttle) => admin.Use(async (context, next) =>
     {
         var path = context.Request.Path;
+        var client = Steering.ClientAddress.Of(context, options.Geo.TrustedProxies);
+        if (!options.Admin.Allow.IsEmpty && (client is null || !options.Admin.Allow.Any(network => network.Contains(client))))
+        {
+            await AdminProblems.Forbidden(context, $"admin.allow does not include {client?.ToString() ?? "this client"}");
+            return;
+        }
+        var presents = context.Request.Headers.Authorization.Count > 0 || path == "/login" && (HttpMethods.IsPost(context.Request.Method) || context.Request.Query.ContainsKey("token"));
+        if (presents && throttle.LockedFor(client) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await AdminResponses.Problem(context, $"too many failed logins or bad tokens from {client}: try again in {Math.Ceiling(wait.TotalSeconds)} s", StatusCodes.Status429TooManyRequests);
+            return;
+        }
         if (path == "/login") // /healthz is mapped before the gate
         {
             await next(context);
             return;
         }
         var result = await context.AuthenticateAsync(AdminAuthentication.Scheme);
+        if (result.Failure is not null && context.Request.Headers.Authorization.Count > 0 && throttle.Failed(client) is { } lockout)
+        {
+            context.RequestServices.GetRequiredService<Store.AdminDatabase>().AppendAudit(new Store.AuditEntry(0, DateTimeOffset.UtcNow, "anonymous",
+                client?.ToString(), "login.locked", null, null, null, $"refused: bad bearer tokens; locked out for {lockout.TotalSeconds:0} s"));
+        }
         if (result.Succeeded)
         {
             context.User = result.Principal!;

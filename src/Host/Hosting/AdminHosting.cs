@@ -32,6 +32,7 @@ public static class AdminHosting
         builder.Services.AddAdminAuthentication(options.Admin);
         builder.Services.AddSingleton<BackendActions>();
         builder.Services.AddSingleton<ConfigApply>();
+        builder.Services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<ILogger<LoginThrottle>>(), TimeProvider.System));
         // The dashboard: Blazor Server components over one circuit per open tab (no per-request work).
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -95,9 +96,10 @@ public static class AdminHosting
             ObservabilityHosting.MapGet(admin, "/healthz", healthz.Handle);
             if (options.Admin.Enabled)
             {
-                admin.UseAdminGate(options);
+                var throttle = app.Services.GetRequiredService<LoginThrottle>();
+                admin.UseAdminGate(options, throttle);
                 var sessions = new SessionEndpoints(app.Services.GetRequiredService<AdminCredentials>(), app.Services.GetRequiredService<AdminDatabase>(),
-                    app.Services.GetRequiredService<IAntiforgery>(), path);
+                    app.Services.GetRequiredService<IAntiforgery>(), path, throttle, options.Geo.TrustedProxies);
                 admin.Map("/login", login => login.Run(sessions.Login));
                 admin.Map("/logout", logout => logout.Run(sessions.Logout));
                 ObservabilityHosting.MapGet(admin, "/api/v1/session", sessions.Session);

@@ -12,7 +12,8 @@ namespace FlowBalance.Host.Admin.Api;
 /// logging out (this session, or every session), and <c>GET /api/v1/session</c>: who the caller is,
 /// which also hands a browser session its <c>XSRF-TOKEN</c> cookie. Every attempt is audited.
 /// </summary>
-public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase database, IAntiforgery antiforgery, string adminPath)
+public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase database, IAntiforgery antiforgery, string adminPath, LoginThrottle throttle,
+    System.Collections.Immutable.ImmutableArray<System.Net.IPNetwork> trustedProxies)
 {
     public async Task Login(HttpContext context)
     {
@@ -41,9 +42,11 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
     private async Task SignIn(HttpContext context, string token, string back)
     {
         var address = context.Connection.RemoteIpAddress?.ToString();
+        var client = Steering.ClientAddress.Of(context, trustedProxies);
         if (!credentials.Verify(token))
         {
-            Audit(address, "anonymous", "login", "refused: wrong token");
+            var lockout = throttle.Failed(client);
+            Audit(address, "anonymous", "login", lockout is { } l ? $"refused: wrong token; locked out for {l.TotalSeconds:0} s" : "refused: wrong token");
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await LoginPage.Write(context, antiforgery, adminPath, error: "That token is not valid.");
             return;
@@ -52,6 +55,7 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
         var properties = new AuthenticationProperties { IsPersistent = true };
         properties.SetString(AdminSessionStore.AddressItem, address);
         await context.SignInAsync(AdminAuthentication.SessionScheme, new ClaimsPrincipal(identity), properties);
+        throttle.Succeeded(client);
         Audit(address, credentials.Subject, "login", "ok");
         // Only back into the admin plane: an open redirect would send a freshly logged-in browser anywhere.
         context.Response.Redirect(back.StartsWith(adminPath + "/", StringComparison.Ordinal) && !back.StartsWith("//", StringComparison.Ordinal) ? back : adminPath + "/", permanent: false);
