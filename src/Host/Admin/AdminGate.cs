@@ -44,6 +44,7 @@ public static class AdminGate
         }
         if (result.Succeeded)
         {
+            if (context.Request.Headers.Authorization.Count > 0) throttle.Succeeded(client);
             context.User = result.Principal!;
             // A dashboard circuit lives on after this request; its actions are audited with this address.
             if (context.Connection.RemoteIpAddress is { } address && context.User.Identity is System.Security.Claims.ClaimsIdentity identity)
