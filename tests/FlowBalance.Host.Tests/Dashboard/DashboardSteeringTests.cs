@@ -119,4 +119,34 @@ public sealed class DashboardSteeringTests(BrowserFixture browser, ITestOutputHe
         await Expect(detail.Locator("[data-testid='attempt-why']").First).ToHaveTextAsync("round robin in pool default");
         await DashboardPages.ScreenshotAsync(page, "request-log");
     }
+
+    [Fact]
+    public async Task An_API_key_made_in_the_dashboard_is_shown_once_works_and_is_revoked_there()
+    {
+        await using var backend = await TestBackend.StartAsync("a");
+        await using var balancer = await BalancerProcess.StartAsync($$"""flowbalance { backends = ["{{backend.Url}}"], activeHealthChecks.enabled = false }""");
+        await using var context = await browser.NewContextAsync();
+        var page = await DashboardPages.LogInAsync(context, balancer.BaseAddress, AdminApi.Token);
+        await page.Locator("a[href='keys']").ClickAsync();
+
+        await page.Locator("input[data-testid='key-name']").FillAsync("grafana");
+        await page.Locator("input[data-testid='key-expires']").FillAsync("30d");
+        await page.Locator("[data-testid='key-create']").ClickAsync();
+        var secret = await page.Locator("[data-testid='key-secret']").TextContentAsync();
+        Assert.StartsWith("fbk_", secret);
+        using var client = balancer.CreateClient();
+        var status = new HttpRequestMessage(HttpMethod.Get, "/__lb_admin__/api/v1/status");
+        status.Headers.Authorization = new("Bearer", secret);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendAsync(status)).StatusCode);
+        var id = (await AdminApi.Items(client, "/__lb_admin__/api/v1/keys")).Single().GetProperty("id").GetString();
+
+        await page.Locator($"[data-testid='key-revoke-{id}']").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.Locator($"[data-testid='key-status-{id}']")).ToHaveTextAsync("revoked");
+        var again = new HttpRequestMessage(HttpMethod.Get, "/__lb_admin__/api/v1/status");
+        again.Headers.Authorization = new("Bearer", secret);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.SendAsync(again)).StatusCode);
+        await page.ReloadAsync();
+        await Expect(page.Locator("[data-testid='key-secret']")).ToHaveCountAsync(0); // shown once
+    }
 }

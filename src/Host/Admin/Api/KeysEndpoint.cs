@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using FlowBalance.Actors.Configuration;
 using FlowBalance.Host.Admin.Auth;
 using FlowBalance.Host.Admin.Overrides;
 using FlowBalance.Host.Admin.Store;
@@ -16,8 +14,6 @@ namespace FlowBalance.Host.Admin.Api;
 public sealed class KeysEndpoint(AdminDatabase database)
 {
     private const int MaxBody = 4096;
-    private const int MaxName = 100;
-    private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3650);
 
     public Task Handle(HttpContext context)
     {
@@ -40,36 +36,25 @@ public sealed class KeysEndpoint(AdminDatabase database)
     private async Task Create(HttpContext context)
     {
         var caller = AdminCaller.Of(context);
-        var (request, problem) = await Read(context);
-        if (request is null)
+        var (fields, problem) = await Read(context);
+        var (issued, refusal) = fields is { } f ? ApiKeyIssuer.Issue(database, f.Name, f.Role, f.Expires, caller) : (null, problem);
+        if (issued is not { } made)
         {
-            Audit(caller, "key.create", null, $"refused: {problem} (400)");
-            await AdminResponses.Problem(context, problem!);
+            if (fields is null) database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, caller.Name, caller.Address, "key.create", null, null, null, $"refused: {problem}"));
+            await AdminResponses.Problem(context, refusal!);
             return;
         }
-        var key = ApiKeys.Create();
-        var record = new ApiKeyRecord(ApiKeys.NewId(), request.Value.Name, request.Value.Role.Name(), AdminToken.Hash(key), DateTimeOffset.UtcNow, caller.Name,
-            request.Value.Expires, null, null, null);
-        database.CreateApiKey(record);
-        Audit(caller, "key.create", record.Id, $"ok: {record.Name}, role {record.Role}, expires {(record.Expires is { } e ? EventJson.Time(e) : "never")}");
-        await Answer(context, StatusCodes.Status201Created, json => Write(json, record, key));
+        await Answer(context, StatusCodes.Status201Created, json => Write(json, made.Record, made.Key));
     }
 
     private async Task Revoke(HttpContext context, string id)
     {
-        var caller = AdminCaller.Of(context);
-        if (database.FindApiKey(id) is not { } key)
-        {
-            Audit(caller, "key.revoke", id, "refused: no such key (404)");
-            await AdminResponses.Problem(context, $"no API key {id}", StatusCodes.Status404NotFound);
-            return;
-        }
-        var revoked = database.RevokeApiKey(id, DateTimeOffset.UtcNow);
-        Audit(caller, "key.revoke", id, revoked ? $"ok: {key.Name}" : "ok: it was already revoked");
-        await Answer(context, StatusCodes.Status200OK, json => Write(json, database.FindApiKey(id)!, secret: null));
+        if (ApiKeyIssuer.Revoke(database, id, AdminCaller.Of(context)) is { } key) await Answer(context, StatusCodes.Status200OK, json => Write(json, key, secret: null));
+        else await AdminResponses.Problem(context, $"no API key {id}", StatusCodes.Status404NotFound);
     }
 
-    private static async Task<((string Name, AdminRole Role, DateTimeOffset? Expires)? Request, string? Problem)> Read(HttpContext context)
+    /// <summary>The body's fields as given (checked by <see cref="ApiKeyIssuer"/>), or the problem with its shape.</summary>
+    private static async Task<((string? Name, string? Role, string? Expires)? Fields, string? Problem)> Read(HttpContext context)
     {
         if (context.Request.ContentLength > MaxBody) return (null, $"the body is larger than {MaxBody} bytes");
         JsonDocument document;
@@ -88,49 +73,20 @@ public sealed class KeysEndpoint(AdminDatabase database)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return (null, """expected {"name": "...", "role": "viewer" | "operator" | "admin", "expires": "2027-01-01T00:00:00Z" | "90d" | null}""");
-            string? name = null;
-            AdminRole? role = null;
-            DateTimeOffset? expires = null;
+            string? name = null, role = null, expires = null;
             foreach (var field in root.EnumerateObject())
             {
-                switch (field.Name)
-                {
-                    case "name" when field.Value.ValueKind == JsonValueKind.String && field.Value.GetString()!.Trim() is { Length: > 0 and <= MaxName } text:
-                        name = text;
-                        break;
-                    case "name":
-                        return (null, $"name: expected a text of 1 to {MaxName} characters, found {field.Value.GetRawText()}");
-                    case "role" when field.Value.ValueKind == JsonValueKind.String && AdminRoles.Parse(field.Value.GetString()) is { } parsed:
-                        role = parsed;
-                        break;
-                    case "role":
-                        return (null, $"role: expected \"viewer\", \"operator\" or \"admin\", found {field.Value.GetRawText()}");
-                    case "expires" when field.Value.ValueKind == JsonValueKind.Null:
-                        break;
-                    case "expires" when field.Value.ValueKind == JsonValueKind.String && Expiry(field.Value.GetString()!) is { } at:
-                        if (at <= DateTimeOffset.UtcNow) return (null, $"expires: {field.Value.GetString()} is in the past");
-                        expires = at;
-                        break;
-                    case "expires":
-                        return (null, $"expires: expected a time (2027-01-01T00:00:00Z), a duration from now (\"90d\", \"12h\") or null, found {field.Value.GetRawText()}");
-                    default:
-                        return (null, $"unknown field '{field.Name}' (known: name, role, expires)");
-                }
+                if (field.Name is not ("name" or "role" or "expires")) return (null, $"unknown field '{field.Name}' (known: name, role, expires)");
+                if (field.Value.ValueKind == JsonValueKind.Null && field.Name == "expires") continue;
+                if (field.Value.ValueKind != JsonValueKind.String) return (null, $"{field.Name}: expected a text, found {field.Value.GetRawText()}");
+                var text = field.Value.GetString();
+                if (field.Name == "name") name = text;
+                else if (field.Name == "role") role = text;
+                else expires = text;
             }
-            if (name is null) return (null, "name is required: what the key is for (\"prometheus\", \"deploy pipeline\")");
-            if (role is null) return (null, "role is required: \"viewer\", \"operator\" or \"admin\"");
-            return ((name, role.Value, expires), null);
+            return ((name, role, expires), null);
         }
     }
-
-    private static DateTimeOffset? Expiry(string text)
-    {
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) && text.Contains('T')) return at;
-        return DurationText.Parse(text, TimeSpan.FromSeconds(1)) is { } span && span > TimeSpan.Zero && span <= MaxLifetime ? DateTimeOffset.UtcNow + span : null;
-    }
-
-    private void Audit(AdminCaller caller, string action, string? target, string result) =>
-        database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, caller.Name, caller.Address, action, target, null, null, result));
 
     private static async Task Answer(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
