@@ -62,6 +62,29 @@ public sealed class RateLimitersTests
         Assert.Equal("4", retryAfter);
     }
 
+    [Fact]
+    public void TryAcquire_Granted_AllocatesNothing()
+    {
+        var never = new RateLimitOptions(RateLimitOptions.MaxRequestsPerSecond, int.MaxValue, RateLimitOptions.ByIp, null);
+        var byIp = new ClientBuckets(never);
+        var byHeader = new ClientBuckets(never with { Key = RateLimitOptions.ByHeader, Header = "X-Client" });
+        var context = new DefaultHttpContext();
+        context.Request.Headers["X-Client"] = "client-42";
+        var client = IPAddress.Parse("192.0.2.10");
+        var rules = new IpRules(new Actors.Routing.IpRanges([IPNetwork.Parse("192.0.2.0/24")]), new Actors.Routing.IpRanges([IPNetwork.Parse("10.0.0.0/8")]));
+        for (var i = 0; i < 100; i++) Assert.True(byIp.TryAcquire(context, client, out _) & byHeader.TryAcquire(context, client, out _) & !rules.Refuses(client));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            byIp.TryAcquire(context, client, out _);
+            byHeader.TryAcquire(context, client, out _);
+            rules.Refuses(client);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before); // the static successful lease, a struct key, frozen sets
+    }
+
     /// <summary>10.0.0.0 + <paramref name="i"/>.</summary>
     private static IPAddress Address(int i) => new([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]);
 }

@@ -13,7 +13,7 @@ namespace FlowBalance.Host.Proxy;
 /// full bucket is the same as a new one. When the map is full anyway, new clients share one overflow
 /// bucket until a sweep makes room: memory stays bounded under any number of client addresses.
 /// </summary>
-internal sealed class ClientBuckets
+public sealed class ClientBuckets
 {
     /// <summary>Clients with a bucket of their own (about 250 bytes each), per service and node.</summary>
     public const int MaxClients = 10_000;

@@ -14,7 +14,7 @@ public sealed class RateLimiters(RoutingTableStore routes)
 {
     private readonly ConcurrentDictionary<string, ClientBuckets> _services = new(StringComparer.Ordinal);
 
-    internal ClientBuckets For(string service, RateLimitOptions options)
+    public ClientBuckets For(string service, RateLimitOptions options)
     {
         if (_services.TryGetValue(service, out var buckets) && (ReferenceEquals(buckets.Options, options) || buckets.Options == options)) return buckets;
         return Replace(service, options);
