@@ -95,6 +95,33 @@ public sealed class ClientAccessConfigTests
     }
 
     [Fact]
+    public void The_readme_example_loads_and_means_what_it_says()
+    {
+        var options = ConfigText.Load("""
+            flowbalance {
+              trusted_proxies = ["10.0.0.0/8"]                 # your own load balancer or CDN in front, if any
+              ip_deny = ["203.0.113.0/24", "2001:db8:bad::/48"]
+              rate_limit { requests_per_second = 50, burst = 100, key = ip }
+              services = [
+                { name = api, hostname = "api.myapp.com", backends = ["http://10.0.0.5:8080"],
+                  rate_limit { requests_per_second = 20, key = "header:X-Api-Key" } }
+                { name = internal, hostname = "internal.myapp.com", backends = ["http://10.0.0.6:8080"],
+                  ip_allow = ["10.0.0.0/8", "192.168.0.0/16"], rate_limit { requests_per_second = 0 } }
+              ]
+            }
+            """);
+        var api = options.Services.Single(s => s.Name == "api").Settings.ClientAccess!;
+        var intern = options.Services.Single(s => s.Name == "internal").Settings.ClientAccess!;
+
+        Assert.Equal(new RateLimitOptions(20, 100, RateLimitOptions.ByHeader, "X-Api-Key"), api.RateLimit);
+        Assert.True(api.Ip!.Refuses(IPAddress.Parse("203.0.113.9")));
+        Assert.Null(intern.RateLimit);
+        Assert.True(intern.Ip!.Refuses(IPAddress.Parse("198.51.100.1")));
+        Assert.False(intern.Ip.Refuses(IPAddress.Parse("192.168.3.4")));
+        Assert.True(intern.Ip.Refuses(IPAddress.Parse("2001:db8:bad::1"))); // the top-level deny list still applies
+    }
+
+    [Fact]
     public void Mistakes_name_the_key_and_line()
     {
         var errors = ConfigText.Errors("""
