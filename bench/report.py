@@ -20,7 +20,7 @@ def ratio(value, reference):
 # (heading, targets in print order, the two references and their column names): the edge rows get
 # their own tables, each target against bare YARP and nginx on the same protocol.
 GROUPS = [
-    ("", ("flowbalance", "flowbalance-noadmin", "flowbalance+dashboard", "flowbalance-noobs", "flowbalance-defaultgc", "flowbalance-base", "flowbalance+limits", "flowbalance+plugin", "yarp", "yarp-gen0", "haproxy", "nginx", "direct"),
+    ("", ("flowbalance", "flowbalance-noadmin", "flowbalance+dashboard", "flowbalance-noobs", "flowbalance-defaultgc", "flowbalance-base", "flowbalance+limits", "flowbalance+ratelimit", "flowbalance+plugin", "yarp", "yarp-gen0", "haproxy", "nginx", "direct"),
      ("yarp", "× bare YARP"), ("haproxy", "× HAProxy")),
     ("HTTPS (TLS to the proxy, HTTP/1.1 keep-alive, wrk) ", ("flowbalance-https", "yarp-https", "haproxy-https", "nginx-https"),
      ("yarp-https", "× bare YARP"), ("nginx-https", "× nginx")),

@@ -9,7 +9,8 @@
 #                                HAProxy and nginx; the same as --targets with the eight *-https and *-h2c targets
 #   options: --rounds N (5) --duration SECONDS (6) --connections N (64)
 #            --targets a,b,...  (table mode; default: flowbalance,flowbalance+plugin,yarp,haproxy,nginx,direct;
-#                         also flowbalance-noobs (metrics and request log off), flowbalance+limits, flowbalance-defaultgc, yarp-gen0,
+#                         also flowbalance-noobs (metrics and request log off), flowbalance+limits, flowbalance+ratelimit
+#                         (rate_limit by ip, never reached: what the check costs), flowbalance-defaultgc, yarp-gen0,
 #                         flowbalance-noadmin (admin.enabled = false), flowbalance+dashboard (the admin plane with one
 #                         dashboard open: a headless chromium logged in, its live overview pushed every second),
 #                         and the edge targets flowbalance-https, yarp-https, haproxy-https, nginx-https,
@@ -45,7 +46,7 @@ done
 PROXY_CPU=0 LOAD_CPU=1
 B1=9101 B2=9102
 declare -A PORT=([flowbalance]=9200 [yarp]=9201 [haproxy]=9202 [nginx]=9203 [direct]=$B1 [flowbalance+plugin]=9204 [flowbalance-base]=9205 [flowbalance+limits]=9206 [flowbalance-defaultgc]=9207 [yarp-gen0]=9208 [flowbalance-noobs]=9209
-  [flowbalance-noadmin]=9218 [flowbalance+dashboard]=9219
+  [flowbalance-noadmin]=9218 [flowbalance+dashboard]=9219 [flowbalance+ratelimit]=9220
   [flowbalance-https]=9210 [flowbalance-h2c]=9211 [yarp-https]=9212 [yarp-h2c]=9213 [haproxy-https]=9214 [haproxy-h2c]=9215
   [nginx-https]=9216 [nginx-h2c]=9217)
 H2_CONNECTIONS=16
@@ -147,6 +148,9 @@ CONF
   # The same with max_connections on (never reached at 64 connections): what counting places costs.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-limits.conf"
   echo 'flowbalance { max_connections = 10000, max_queue = 100 }' >> "$WORK/flowbalance-limits.conf"
+  # The same with a rate limit per client address that 64 connections never reach: what the check costs.
+  cp "$WORK/flowbalance.conf" "$WORK/flowbalance-ratelimit.conf"
+  echo 'flowbalance { rate_limit { requests_per_second = 1000000, burst = 1000000, key = ip } }' >> "$WORK/flowbalance-ratelimit.conf"
   # Observability off (no metrics, no request log): what the defaults cost per request.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-noobs.conf"
   printf 'flowbalance.metrics.enabled = false\nflowbalance.request_log.enabled = false\n' >> "$WORK/flowbalance-noobs.conf"
@@ -253,6 +257,10 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
     flowbalance+limits)
       env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-limits.conf" \
         --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-limits.log" 2>&1 &
+      PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
+    flowbalance+ratelimit)
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$ROOT/src/Host/bin/Release/net10.0/FlowBalance.Host.dll" --config "$WORK/flowbalance-ratelimit.conf" \
+        --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-ratelimit.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance-base)
       [ -f "$BASE_DLL" ] || { echo "flowbalance-base needs --base path/to/FlowBalance.Host.dll" >&2; exit 2; }

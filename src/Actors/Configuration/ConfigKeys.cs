@@ -8,10 +8,16 @@ internal static class ConfigKeys
          "max_connections", "max_queue", "queue_timeout_ms", "redirect_https", "min_routable", "drain_timeout", "hsts", .. UpstreamOptions.Keys,
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
-    public static readonly string[] Root =
-        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", "tls", "state_dir", "admin", .. Settings];
+    // Declared before Root and Service, which spread it (static fields initialise in order).
+    /// <summary>Checked before the service's backends are even picked: set on a service or at the top level, not on a pool.</summary>
+    public static readonly string[] ClientAccess = ["rate_limit", "ip_allow", "ip_deny"];
 
-    public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. Settings];
+    public static readonly string[] Root =
+        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", "tls", "state_dir", "admin", .. ClientAccess, .. Settings];
+
+    public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. ClientAccess, .. Settings];
+
+    public static readonly string[] RateLimit = ["requests_per_second", "burst", "key"];
 
     public static readonly string[] Backend = ["url", "weight", "max_connections", .. UpstreamOptions.Keys];
 

@@ -150,7 +150,7 @@ internal static class ServiceReader
             }
             if (!ids.Add(id)) element.Errors.Add($"{element.Path}.id", $"duplicate pool id '{id}'");
             // A pool's own settings override the service's, key by key.
-            var settings = SettingsReader.Read(element, defaults: null, serviceSettings);
+            var settings = SettingsReader.Read(element, defaults: null, serviceSettings, clientAccess: false);
             var backends = element.Child("backends") is { } b ? ReadBackends(b, backendIds, settings.Upstream) : [];
             ImmutableArray<string> regions = [];
             string? fallback = null;

@@ -25,6 +25,9 @@ public sealed record ServiceSettings(
     /// <summary><c>protocol</c>, <c>tls_verify</c>, <c>ca_file</c>, <c>sni</c>, <c>client_cert</c>, <c>client_key</c>.</summary>
     public UpstreamOptions Upstream { get; init; } = UpstreamOptions.Default;
 
+    /// <summary><c>ip_allow</c>, <c>ip_deny</c>, <c>rate_limit</c>; null when none is set (the request path then checks nothing).</summary>
+    public ClientAccessOptions? ClientAccess { get; init; }
+
     /// <summary><c>min_routable</c>: the admin capacity guard refuses an action leaving the service (or a pool) with fewer routable backends.</summary>
     public int MinRoutable { get; init; } = 1;
 

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Net;
+using FlowBalance.Actors.Routing;
 
 namespace FlowBalance.Actors.Configuration;
 
@@ -8,7 +10,8 @@ namespace FlowBalance.Actors.Configuration;
 /// </summary>
 internal static class SettingsReader
 {
-    public static ServiceSettings Read(ConfigNode? own, ConfigNode? defaults, ServiceSettings fallback)
+    /// <param name="clientAccess">Whether this object may set <c>rate_limit</c>, <c>ip_allow</c> and <c>ip_deny</c> (a service or the top level; a pool may not).</param>
+    public static ServiceSettings Read(ConfigNode? own, ConfigNode? defaults, ServiceSettings fallback, bool clientAccess = true)
     {
         var layers = new Layers(own, defaults);
         var d = fallback;
@@ -68,7 +71,59 @@ internal static class SettingsReader
             DrainTimeout = layers.Get("drain_timeout", n => n.Duration(seconds, TimeSpan.Zero, TimeSpan.FromHours(24))) ?? d.DrainTimeout,
             Hsts = ReadHsts(layers.Section("hsts", ConfigKeys.Hsts), d.Hsts),
             Upstream = UpstreamReader.Read(own, defaults, d.Upstream),
+            ClientAccess = clientAccess ? ReadClientAccess(layers, d.ClientAccess) : d.ClientAccess,
         };
+    }
+
+    /// <summary><c>ip_allow</c>, <c>ip_deny</c> (a service's list replaces the top level's) and <c>rate_limit { }</c> (key by key).</summary>
+    private static ClientAccessOptions? ReadClientAccess(Layers layers, ClientAccessOptions? fallback)
+    {
+        var allow = layers.Get("ip_allow", n => (ImmutableArray<IPNetwork>?)GeoReader.ReadNetworks(n));
+        var deny = layers.Get("ip_deny", n => (ImmutableArray<IPNetwork>?)GeoReader.ReadNetworks(n));
+        var ip = fallback?.Ip;
+        if (allow is not null || deny is not null)
+        {
+            var allowed = allow ?? ip?.Allow.Networks ?? [];
+            var denied = deny ?? ip?.Deny.Networks ?? [];
+            ip = allowed.IsEmpty && denied.IsEmpty ? null : new IpRules(new IpRanges(allowed), new IpRanges(denied));
+        }
+        var limit = ReadRateLimit(layers.Section("rate_limit", ConfigKeys.RateLimit), fallback?.RateLimit);
+        return ip is null && limit is null ? null : new ClientAccessOptions(ip, limit);
+    }
+
+    private static RateLimitOptions? ReadRateLimit(Layers section, RateLimitOptions? fallback)
+    {
+        if (section.Own is null && section.Defaults is null) return fallback;
+        var node = (section.Own ?? section.Defaults)!.Value;
+        var rate = section.Get("requests_per_second", n => n.Number(0, RateLimitOptions.MaxRequestsPerSecond)) ?? fallback?.RequestsPerSecond;
+        var burst = section.Get("burst", n => n.Int(1, int.MaxValue)) ?? fallback?.Burst;
+        var key = section.GetRef("key", ReadLimitKey) ?? fallback?.KeyText ?? RateLimitOptions.ByIp;
+        if (rate is null)
+        {
+            node.Errors.Add(node.Path, "needs requests_per_second (0 turns the limit off), e.g. rate_limit { requests_per_second = 100, burst = 20 }");
+            return null;
+        }
+        if (rate == 0) return null; // off, e.g. for one service under a top-level limit
+        var header = key.StartsWith(RateLimitOptions.ByHeader + ":", StringComparison.Ordinal) ? key[(RateLimitOptions.ByHeader.Length + 1)..] : null;
+        // One second's worth of requests when burst is not given.
+        return new RateLimitOptions(rate.Value, burst ?? (int)Math.Min(int.MaxValue, Math.Ceiling(rate.Value)), header is null ? key : RateLimitOptions.ByHeader, header);
+    }
+
+    /// <summary><c>ip</c>, <c>service</c> or <c>header:Name</c>; returned as written with the kind in lower case.</summary>
+    private static string? ReadLimitKey(ConfigNode node)
+    {
+        var text = node.String();
+        if (text is null) return null;
+        if (text.Equals(RateLimitOptions.ByIp, StringComparison.OrdinalIgnoreCase)) return RateLimitOptions.ByIp;
+        if (text.Equals(RateLimitOptions.ByService, StringComparison.OrdinalIgnoreCase)) return RateLimitOptions.ByService;
+        var prefix = RateLimitOptions.ByHeader + ":";
+        if (text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var name = text[prefix.Length..].Trim();
+            if (name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return prefix + name;
+            return node.Fail<string>($"header:<Name> needs a header name (letters, digits, '-', '_', '.'), found '{text}'");
+        }
+        return node.Fail<string>($"must be ip, service or header:<Name> (such as header:X-Api-Key), found '{text}'");
     }
 
     private static HstsOptions? ReadHsts(Layers hsts, HstsOptions? fallback)

@@ -53,6 +53,7 @@ public static class FlowBalanceHosting
         builder.Services.AddSingleton(source);
         builder.Services.AddSingleton<PluginSetStore>();
         builder.Services.AddSingleton<PluginManager>();
+        builder.Services.AddSingleton<RateLimiters>();
         builder.Services.AddSingleton<ProxyMiddleware>();
         builder.Services.AddHttpForwarder();
         builder.Services.AddAkka("flowbalance", (akka, services) =>

@@ -24,6 +24,8 @@ public sealed class ProxyMetrics : IDisposable
     private readonly Histogram<double> _requests;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _affinity;
+    private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _ipRefused;
 
     public ProxyMetrics() : this(MeterName)
     {
@@ -40,6 +42,8 @@ public sealed class ProxyMetrics : IDisposable
         _retries = _meter.CreateCounter<long>("flowbalance.retries", null, "Attempts re-sent to another backend (labels: service, reason)");
         _affinity = _meter.CreateCounter<long>("flowbalance.affinity.requests", null,
             "Requests that carried an affinity cookie (labels: service, result = hit: served by its backend | miss: moved to another)");
+        _rateLimited = _meter.CreateCounter<long>("flowbalance.rate_limited", null, "Requests answered 429 by the service's rate_limit (labels: service)");
+        _ipRefused = _meter.CreateCounter<long>("flowbalance.ip_refused", null, "Requests answered 403 by the service's ip_allow / ip_deny (labels: service)");
     }
 
     public void Attempt(string service, string backend, int status, OutcomeKind kind, bool retry, long startedTimestamp)
@@ -65,6 +69,18 @@ public sealed class ProxyMetrics : IDisposable
     public void Affinity(string service, bool hit)
     {
         if (_affinity.Enabled) _affinity.Add(1, new TagList { { "service", service }, { "result", hit ? "hit" : "miss" } });
+    }
+
+    /// <summary>A request refused with 429 by <c>rate_limit</c>.</summary>
+    public void RateLimited(string service)
+    {
+        if (_rateLimited.Enabled) _rateLimited.Add(1, new TagList { { "service", service } });
+    }
+
+    /// <summary>A request refused with 403 by <c>ip_allow</c> / <c>ip_deny</c>.</summary>
+    public void IpRefused(string service)
+    {
+        if (_ipRefused.Enabled) _ipRefused.Add(1, new TagList { { "service", service } });
     }
 
     public bool Enabled => _attempts.Enabled;

@@ -11,7 +11,7 @@ namespace FlowBalance.Host.Proxy;
 /// </summary>
 public static class GrpcCalls
 {
-    public const int Unimplemented = 12, Internal = 13, Unavailable = 14, DeadlineExceeded = 4;
+    public const int Unimplemented = 12, Internal = 13, Unavailable = 14, DeadlineExceeded = 4, PermissionDenied = 7;
 
     public static bool Is(HttpRequest request) =>
         request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
@@ -23,6 +23,7 @@ public static class GrpcCalls
         {
             StatusCodes.Status404NotFound => Unimplemented,
             StatusCodes.Status400BadRequest => Internal,
+            StatusCodes.Status403Forbidden => PermissionDenied, // ip_allow / ip_deny; a 429 is UNAVAILABLE, as the spec maps it
             StatusCodes.Status504GatewayTimeout => DeadlineExceeded,
             _ => Unavailable,
         };

@@ -19,7 +19,7 @@ namespace FlowBalance.Host.Proxy;
 /// </summary>
 public sealed partial class ProxyMiddleware(
     IHttpForwarder forwarder, RoutingTableStore routes, PluginSetStore plugins, RouteKeys keys, ForwarderClients clients, FailureLines lines,
-    ProxyMetrics metrics, RequestLog requests, HttpsRedirect httpsRedirect, ILogger<ProxyMiddleware> log)
+    ProxyMetrics metrics, RequestLog requests, HttpsRedirect httpsRedirect, RateLimiters limiters, ILogger<ProxyMiddleware> log)
 {
     /// <summary>Seconds a client is told to wait when a service has no backend to send to.</summary>
     private const string RetryAfterSeconds = "5";
@@ -40,6 +40,7 @@ public sealed partial class ProxyMiddleware(
             return rejected;
         }
         var settings = service.Definition.Settings;
+        if (settings.ClientAccess is { } access && Refuse(context, service, access, requestId, hostHeader, started) is { } refused) return refused;
         var scheme = keys.Scheme(context); // once: redirect, HSTS, X-Forwarded-Proto and the affinity cookie's Secure
         if (settings.RedirectHttps || settings.Hsts is not null)
         {
@@ -55,6 +56,31 @@ public sealed partial class ProxyMiddleware(
         }
         var chain = plugins.Current.For(service.Definition.Name);
         return ProxyAsync(context, service, chain, requestId, hostHeader, started, scheme);
+    }
+
+    /// <summary>
+    /// ip_allow / ip_deny (403), then rate_limit (429 with Retry-After), on the client address as
+    /// trusted_proxies resolve it; null when the request may go on. Refused addresses take no token.
+    /// </summary>
+    private Task? Refuse(HttpContext context, ServiceSlot service, ClientAccessOptions access, string requestId, string host, long started)
+    {
+        var client = keys.Client(context);
+        var name = service.Definition.Name;
+        if (access.Ip is { } ip && ip.Refuses(client))
+        {
+            var forbidden = Reject(context, StatusCodes.Status403Forbidden, $"Forbidden: your address may not use '{name}'\n");
+            metrics.IpRefused(name);
+            metrics.Request(name, context.Response.StatusCode, started);
+            Record(context, requestId, host, name, [], started, "ip_refused");
+            return forbidden;
+        }
+        if (access.RateLimit is not { } limit || limiters.For(name, limit).TryAcquire(context, client, out var retryAfter)) return null;
+        context.Response.Headers.RetryAfter = retryAfter;
+        var limited = Reject(context, StatusCodes.Status429TooManyRequests, $"Too many requests: the rate limit of '{name}' is {limit.RequestsPerSecond:0.###}/s per {limit.KeyText}\n");
+        metrics.RateLimited(name);
+        metrics.Request(name, context.Response.StatusCode, started);
+        Record(context, requestId, host, name, [], started, "rate_limited");
+        return limited;
     }
 
     /// <summary>The request log's entry: references the request already holds, no copy.</summary>

@@ -27,6 +27,9 @@ public sealed class RouteKeys(GeoOptions initial) : IDisposable
     /// <summary>"https" or "http" as the client used it (a trusted TLS-terminating proxy's X-Forwarded-Proto counts).</summary>
     public string Scheme(HttpContext context) => ForwardedProto.Scheme(context, _steering.Options.TrustedProxies);
 
+    /// <summary>The client's address, through <c>trusted_proxies</c> as for steering (ip_allow/ip_deny, rate_limit by ip).</summary>
+    public IPAddress? Client(HttpContext context) => ClientAddress.Of(context, _steering.Options.TrustedProxies);
+
     public RouteKey For(HttpContext context, ServiceSlot service)
     {
         var affinity = service.Definition.Settings.LoadBalancer.SessionAffinity;
