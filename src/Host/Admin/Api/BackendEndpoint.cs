@@ -79,19 +79,8 @@ public sealed class BackendEndpoint(RoutingTableStore routes, BackendActions act
 
     private static async Task<(AdminOverride? Change, string? Problem)> ReadChange(HttpContext context)
     {
-        if (context.Request.ContentLength > MaxBody) return (null, $"the body is larger than {MaxBody} bytes");
-        JsonDocument document;
-        try
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            if (body.Length > MaxBody) return (null, $"the body is larger than {MaxBody} bytes");
-            document = JsonDocument.Parse(body.ToArray());
-        }
-        catch (JsonException e)
-        {
-            return (null, $"the body is not JSON: {e.Message}");
-        }
+        var (document, problem) = await SmallJsonBody.ReadAsync(context, MaxBody);
+        if (document is null) return (null, problem);
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, """expected {"weight": 1..1000} and/or {"state": "enabled" | "disabled" | "draining"}""");

@@ -56,19 +56,8 @@ public sealed class KeysEndpoint(AdminDatabase database)
     /// <summary>The body's fields as given (checked by <see cref="ApiKeyIssuer"/>), or the problem with its shape.</summary>
     private static async Task<((string? Name, string? Role, string? Expires)? Fields, string? Problem)> Read(HttpContext context)
     {
-        if (context.Request.ContentLength > MaxBody) return (null, $"the body is larger than {MaxBody} bytes");
-        JsonDocument document;
-        try
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            if (body.Length > MaxBody) return (null, $"the body is larger than {MaxBody} bytes");
-            document = JsonDocument.Parse(body.ToArray());
-        }
-        catch (JsonException e)
-        {
-            return (null, $"the body is not JSON: {e.Message}");
-        }
+        var (document, problem) = await SmallJsonBody.ReadAsync(context, MaxBody);
+        if (document is null) return (null, problem);
         using (document)
         {
             var root = document.RootElement;
