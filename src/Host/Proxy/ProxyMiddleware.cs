@@ -139,7 +139,7 @@ public sealed partial class ProxyMiddleware(
             if (context.Features.Get<IHttpResetFeature>() is { } reset) context.Features.Set<IHttpResetFeature>(new GrpcCalls.UnavailableOnReset(context, reset));
         }
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain, scheme);
+        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain, scheme, keys.TrustedProxies);
         context.Features.Set(state);
         service.Retries.RequestStarted();
         try

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Routing;
@@ -26,6 +27,9 @@ public sealed class RouteKeys(GeoOptions initial) : IDisposable
 
     /// <summary>"https" or "http" as the client used it (a trusted TLS-terminating proxy's X-Forwarded-Proto counts).</summary>
     public string Scheme(HttpContext context) => ForwardedProto.Scheme(context, _steering.Options.TrustedProxies);
+
+    /// <summary><c>trusted_proxies</c> as loaded now (the transformer decides with it which forwarding headers a client may send).</summary>
+    public ImmutableArray<IPNetwork> TrustedProxies => _steering.Options.TrustedProxies;
 
     public RouteKey For(HttpContext context, ServiceSlot service)
     {
