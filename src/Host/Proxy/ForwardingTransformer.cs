@@ -78,6 +78,7 @@ public sealed class ForwardingTransformer : HttpTransformer
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         // The backend may send its own id; the client sees the one the balancer logged.
         httpContext.Response.Headers[RequestIds.Header] = httpContext.Request.Headers[RequestIds.Header];
+        if (result && proxyResponse is not null) ConnectionHeaders.StripResponse(proxyResponse, httpContext.Response.Headers);
         if (!result || state is null) return result;
         AffinityCookie.SetIfChanged(httpContext, state.Service.Definition.Settings.LoadBalancer.SessionAffinity, state.Key, state.Backend, state.Scheme == ForwardedProto.Https);
         if (state.Plugins.Length > 0)
