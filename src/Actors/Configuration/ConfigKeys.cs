@@ -5,7 +5,7 @@ internal static class ConfigKeys
 {
     public static readonly string[] Settings =
         ["preserve_host", "retries", "request_timeout_ms", "slow_start_ms", "retry_buffer_bytes", "panic_threshold",
-         "max_connections", "max_queue", "queue_timeout_ms", "redirect_https", "min_routable", "drain_timeout", "hsts", .. UpstreamOptions.Keys,
+         "max_connections", "max_queue", "queue_timeout_ms", "redirect_https", "max_request_body_size", "forwarded_headers", "min_routable", "drain_timeout", "hsts", .. UpstreamOptions.Keys,
          "activeHealthChecks", "passiveHealthChecks", "connection_error_handling", "load_balancer"];
 
     // Declared before Root and Service, which spread it (static fields initialise in order).

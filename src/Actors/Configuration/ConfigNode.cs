@@ -63,6 +63,17 @@ internal readonly record struct ConfigNode(HoconValue Value, string Path, Config
         return value < min || value > max ? FailStruct<int>($"must be between {min} and {max}, found {value}") : value;
     }
 
+    public long? Long(long min, long max)
+    {
+        var text = Scalar("a whole number");
+        if (text is null) return null;
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return FailStruct<long>($"expected a whole number, found '{text}'");
+        }
+        return value < min || value > max ? FailStruct<long>($"must be between {min} and {max}, found {value}") : value;
+    }
+
     public double? Number(double min, double max)
     {
         var text = Scalar("a number");

@@ -34,6 +34,28 @@ public sealed record ServiceSettings(
     /// <summary><c>drain_timeout</c>: how long a draining backend of a service with cookie affinity waits for its sessions to move.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// <c>max_request_body_size</c> in bytes; 0 = no limit (the default: bodies stream through and the
+    /// backend sets its own). A larger Content-Length is answered 413 before any backend is contacted;
+    /// a body without one is cut at the limit.
+    /// </summary>
+    public long MaxRequestBodySize { get; init; }
+
+    /// <summary>The largest <c>max_request_body_size</c> accepted (1 TiB).</summary>
+    public const long MaxRequestBodySizeLimit = 1L << 40;
+
+    /// <summary>
+    /// <c>forwarded_headers</c>: what a client that is not in <c>trusted_proxies</c> sent in
+    /// <c>X-Forwarded-For</c> becomes. <see cref="ForwardedReplace"/> (the default): the connection's
+    /// address alone; <see cref="ForwardedAppend"/>: the client's value, then the connection's address.
+    /// <c>Forwarded</c> and <c>X-Real-IP</c> from such a client are removed either way.
+    /// </summary>
+    public string ForwardedHeaders { get; init; } = ForwardedReplace;
+
+    public const string ForwardedReplace = "replace", ForwardedAppend = "append";
+
+    public static readonly string[] ForwardedHeadersModes = [ForwardedReplace, ForwardedAppend];
+
     /// <summary>The largest <c>max_connections</c> accepted (per backend).</summary>
     public const int MaxConnectionsLimit = 1_000_000;
 

@@ -67,6 +67,8 @@ internal static class SettingsReader
             QueueTimeout: layers.Get("queue_timeout_ms", n => n.Duration(ms, TimeSpan.Zero, TimeSpan.FromMinutes(10))) ?? d.QueueTimeout)
         {
             RedirectHttps = layers.Get("redirect_https", n => n.Bool()) ?? d.RedirectHttps,
+            MaxRequestBodySize = layers.Get("max_request_body_size", n => n.Long(0, ServiceSettings.MaxRequestBodySizeLimit)) ?? d.MaxRequestBodySize,
+            ForwardedHeaders = layers.GetRef("forwarded_headers", n => n.OneOf(ServiceSettings.ForwardedHeadersModes)) ?? d.ForwardedHeaders,
             MinRoutable = layers.Get("min_routable", n => n.Int(0, 100_000)) ?? d.MinRoutable,
             DrainTimeout = layers.Get("drain_timeout", n => n.Duration(seconds, TimeSpan.Zero, TimeSpan.FromHours(24))) ?? d.DrainTimeout,
             Hsts = ReadHsts(layers.Section("hsts", ConfigKeys.Hsts), d.Hsts),

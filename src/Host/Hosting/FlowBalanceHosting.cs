@@ -20,7 +20,7 @@ public static class FlowBalanceHosting
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; the backend sets its own limit
             // Header values are bytes to a proxy: decoded and re-encoded as Latin-1 they pass through unchanged.
-            kestrel.RequestHeaderEncodingSelector = HeaderEncoding.ForKestrel;
+            kestrel.RequestHeaderEncodingSelector = HeaderEncoding.ForKestrelRequest;
             kestrel.ResponseHeaderEncodingSelector = HeaderEncoding.ForKestrel;
         });
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Net;
 using FlowBalance.Actors.State;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Plugins.Abstractions;
@@ -84,11 +86,15 @@ public sealed class ForwardState
     /// <summary>"https" or "http" as the client used it (X-Forwarded-Proto, the affinity cookie's Secure).</summary>
     public string Scheme { get; private set; } = "http";
 
+    /// <summary><c>trusted_proxies</c> when the request started: whose X-Forwarded-For, Forwarded and X-Real-IP are kept.</summary>
+    public ImmutableArray<IPNetwork> TrustedProxies { get; private set; } = [];
+
     /// <summary>A state for a new request; give it back with <see cref="Return"/> once nothing refers to it.</summary>
-    public static ForwardState Rent(ServiceSlot service, long deadlineMs, bool bodyReplayable, RouteKey key, ActivePlugin[] plugins, string scheme)
+    public static ForwardState Rent(ServiceSlot service, long deadlineMs, bool bodyReplayable, RouteKey key, ActivePlugin[] plugins, string scheme, ImmutableArray<IPNetwork> trustedProxies)
     {
         var state = Pool.Get();
         state.Scheme = scheme;
+        state.TrustedProxies = trustedProxies;
         var settings = service.Definition.Settings;
         state.Service = service;
         state.DeadlineMs = deadlineMs;
@@ -153,6 +159,7 @@ public sealed class ForwardState
         HoldsRetryToken = false;
         Key = default;
         Plugins = [];
+        TrustedProxies = [];
         FailedPlugin = null;
         LastError = ForwarderError.None;
         BackendAnswered = false;

@@ -1,4 +1,5 @@
 using System.Net;
+using FlowBalance.Actors.Configuration;
 using FlowBalance.Host.Plugins;
 using FlowBalance.Host.Steering;
 using Microsoft.AspNetCore.Connections.Features;
@@ -30,14 +31,30 @@ public sealed class ForwardingTransformer : HttpTransformer
 
         var headers = proxyRequest.Headers;
         var clientAddress = ClientAddressText(httpContext);
-        var prior = request.Headers["X-Forwarded-For"].ToString();
-        headers.Remove("X-Forwarded-For");
+        var state = httpContext.Features.Get<ForwardState>();
+        var prior = request.Headers[ForwardedFor];
+        // Only what a trusted proxy says about its clients is passed on (it is believed); a client's own
+        // claim is replaced by the connection's address (or, with forwarded_headers = append, kept before it).
+        var trusted = -1; // unknown yet: most requests carry none of these headers and never need to know
+        if (prior.Count > 0)
+        {
+            headers.Remove(ForwardedFor);
+            trusted = Trusted(httpContext, state);
+            if (trusted == 0 && state?.Service.Definition.Settings.ForwardedHeaders != ServiceSettings.ForwardedAppend) prior = default;
+        }
         if (clientAddress is not null)
         {
-            headers.TryAddWithoutValidation("X-Forwarded-For", prior.Length > 0 ? $"{prior}, {clientAddress}" : clientAddress);
+            headers.TryAddWithoutValidation(ForwardedFor, prior.Count > 0 ? $"{prior}, {clientAddress}" : clientAddress);
+        }
+        var forwarded = request.Headers.ContainsKey(Forwarded);
+        var realIp = request.Headers.ContainsKey(RealIp);
+        if ((forwarded || realIp) && (trusted < 0 ? Trusted(httpContext, state) : trusted) == 0)
+        {
+            if (forwarded) headers.Remove(Forwarded);
+            if (realIp) headers.Remove(RealIp);
         }
         headers.Remove("X-Forwarded-Proto");
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", httpContext.Features.Get<ForwardState>()?.Scheme ?? request.Scheme);
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", state?.Scheme ?? request.Scheme);
         headers.Remove("X-Forwarded-Host");
         if (request.Host.HasValue) headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
     }
@@ -61,6 +78,7 @@ public sealed class ForwardingTransformer : HttpTransformer
         var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         // The backend may send its own id; the client sees the one the balancer logged.
         httpContext.Response.Headers[RequestIds.Header] = httpContext.Request.Headers[RequestIds.Header];
+        if (result && proxyResponse is not null) ConnectionHeaders.StripResponse(proxyResponse, httpContext.Response.Headers);
         if (!result || state is null) return result;
         AffinityCookie.SetIfChanged(httpContext, state.Service.Definition.Settings.LoadBalancer.SessionAffinity, state.Key, state.Backend, state.Scheme == ForwardedProto.Https);
         if (state.Plugins.Length > 0)
@@ -70,6 +88,12 @@ public sealed class ForwardingTransformer : HttpTransformer
         }
         return true;
     }
+
+    private const string ForwardedFor = "X-Forwarded-For", Forwarded = "Forwarded", RealIp = "X-Real-IP";
+
+    /// <summary>1 when the connection's peer is in <c>trusted_proxies</c>, else 0.</summary>
+    private static int Trusted(HttpContext context, ForwardState? state) =>
+        state is not null && ClientAddress.PeerIsTrusted(context, state.TrustedProxies) ? 1 : 0;
 
     /// <summary>The client's address as text, formatted once per connection rather than once per request.</summary>
     private static string? ClientAddressText(HttpContext context)

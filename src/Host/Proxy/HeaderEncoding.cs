@@ -14,4 +14,8 @@ public static class HeaderEncoding
     public static Encoding? Select(string headerName, HttpRequestMessage? request) => Encoding.Latin1;
 
     public static Encoding? ForKestrel(string headerName) => Encoding.Latin1;
+
+    /// <summary>Request headers: Latin-1, except <c>Content-Length</c>, whose value must be digits only (<see cref="ContentLengthEncoding"/>).</summary>
+    public static Encoding? ForKestrelRequest(string headerName) =>
+        headerName.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ? ContentLengthEncoding.Instance : Encoding.Latin1;
 }

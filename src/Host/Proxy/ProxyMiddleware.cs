@@ -40,6 +40,17 @@ public sealed partial class ProxyMiddleware(
             return rejected;
         }
         var settings = service.Definition.Settings;
+        var (refusal, reason) = RequestFraming.Check(context.Request.Headers);
+        if (refusal == 0 && settings.MaxRequestBodySize > 0) (refusal, reason) = BodyLimit(context, settings.MaxRequestBodySize);
+        if (refusal != 0)
+        {
+            // Never forwarded; the connection closes after the answer (its unread body is not read to find the next request).
+            context.Response.Headers.Connection = "close";
+            var refused = Reject(context, refusal, reason == BodyTooLarge ? $"Content too large: the limit is {settings.MaxRequestBodySize} bytes\n" : RequestFraming.Message(refusal));
+            metrics.Request(service.Definition.Name, refusal, started);
+            Record(context, requestId, hostHeader, service.Definition.Name, [], started, reason);
+            return refused;
+        }
         if (settings.ClientAccess is { } access && Refuse(context, service, access, requestId, hostHeader, started) is { } refused) return refused;
         var scheme = keys.Scheme(context); // once: redirect, HSTS, X-Forwarded-Proto and the affinity cookie's Secure
         if (settings.RedirectHttps || settings.Hsts is not null)
@@ -81,6 +92,20 @@ public sealed partial class ProxyMiddleware(
         metrics.Request(name, context.Response.StatusCode, started);
         Record(context, requestId, host, name, [], started, "rate_limited");
         return limited;
+    }
+
+    /// <summary>The request log's error for a body over <c>max_request_body_size</c> (413).</summary>
+    private const string BodyTooLarge = "body_too_large";
+
+    /// <summary>
+    /// <c>max_request_body_size</c>: a Content-Length over it is answered 413 at once; otherwise Kestrel is
+    /// told the limit, so a chunked body is cut there (its read fails with 413) while it streams to the backend.
+    /// </summary>
+    private static (int Status, string? Reason) BodyLimit(HttpContext context, long limit)
+    {
+        if (context.Request.ContentLength > limit) return (StatusCodes.Status413PayloadTooLarge, BodyTooLarge);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+        return (0, null);
     }
 
     /// <summary>The request log's entry: references the request already holds, no copy.</summary>
@@ -140,7 +165,7 @@ public sealed partial class ProxyMiddleware(
             if (context.Features.Get<IHttpResetFeature>() is { } reset) context.Features.Set<IHttpResetFeature>(new GrpcCalls.UnavailableOnReset(context, reset));
         }
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain, scheme);
+        var state = ForwardState.Rent(service, deadline, PrepareReplay(context, settings.RetryBufferBytes), key, chain, scheme, keys.TrustedProxies);
         context.Features.Set(state);
         service.Retries.RequestStarted();
         try

@@ -29,6 +29,14 @@ public static class ClientAddress
         return client;
     }
 
+    /// <summary>True when the connection's peer is in <c>trusted_proxies</c> (false at once when there are none).</summary>
+    public static bool PeerIsTrusted(HttpContext context, ImmutableArray<IPNetwork> trustedProxies)
+    {
+        if (trustedProxies.IsDefaultOrEmpty) return false;
+        var peer = Normalize(context.Connection.RemoteIpAddress);
+        return peer is not null && IsTrusted(peer, trustedProxies);
+    }
+
     private static bool IsTrusted(IPAddress address, ImmutableArray<IPNetwork> trusted)
     {
         foreach (var network in trusted)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using FlowBalance.Actors.Configuration;
 using FlowBalance.Actors.Routing;
@@ -29,6 +30,9 @@ public sealed class RouteKeys(GeoOptions initial) : IDisposable
 
     /// <summary>The client's address, through <c>trusted_proxies</c> as for steering (ip_allow/ip_deny, rate_limit by ip).</summary>
     public IPAddress? Client(HttpContext context) => ClientAddress.Of(context, _steering.Options.TrustedProxies);
+
+    /// <summary><c>trusted_proxies</c> as loaded now (the transformer decides with it which forwarding headers a client may send).</summary>
+    public ImmutableArray<IPNetwork> TrustedProxies => _steering.Options.TrustedProxies;
 
     public RouteKey For(HttpContext context, ServiceSlot service)
     {

@@ -24,6 +24,7 @@ public sealed class TestBackend : IAsyncDisposable
     private readonly WebApplication _app;
     private int _requests;
     private int _uploads;
+    private int _completedUploads;
     private int _probes;
     private int _failedProbes;
     private int _concurrent;
@@ -58,6 +59,9 @@ public sealed class TestBackend : IAsyncDisposable
     public int Requests => Volatile.Read(ref _requests);
 
     public int Uploads => Volatile.Read(ref _uploads);
+
+    /// <summary>Uploads whose body was read to its end.</summary>
+    public int CompletedUploads => Volatile.Read(ref _completedUploads);
 
     public int Probes => Volatile.Read(ref _probes);
 
@@ -171,6 +175,7 @@ public sealed class TestBackend : IAsyncDisposable
             hash.AppendData(buffer, 0, read);
             total += read;
         }
+        Interlocked.Increment(ref self._completedUploads);
         return $"{total} {Convert.ToHexString(hash.GetHashAndReset())}";
     }
 
