@@ -46,10 +46,10 @@ public sealed partial class ProxyMiddleware(
         {
             // Never forwarded; the connection closes after the answer (its unread body is not read to find the next request).
             context.Response.Headers.Connection = "close";
-            var refused = Reject(context, refusal, reason == BodyTooLarge ? $"Content too large: the limit is {settings.MaxRequestBodySize} bytes\n" : RequestFraming.Message(refusal));
+            var answered = Reject(context, refusal, reason == BodyTooLarge ? $"Content too large: the limit is {settings.MaxRequestBodySize} bytes\n" : RequestFraming.Message(refusal));
             metrics.Request(service.Definition.Name, refusal, started);
             Record(context, requestId, hostHeader, service.Definition.Name, [], started, reason);
-            return refused;
+            return answered;
         }
         if (settings.ClientAccess is { } access && Refuse(context, service, access, requestId, hostHeader, started) is { } refused) return refused;
         var scheme = keys.Scheme(context); // once: redirect, HSTS, X-Forwarded-Proto and the affinity cookie's Secure
