@@ -154,6 +154,9 @@ CONF
   # Observability off (no metrics, no request log): what the defaults cost per request.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-noobs.conf"
   printf 'flowbalance.metrics.enabled = false\nflowbalance.request_log.enabled = false\n' >> "$WORK/flowbalance-noobs.conf"
+  # The other build keeps its own admin state: an older one refuses a database a newer one migrated.
+  cp "$WORK/flowbalance.conf" "$WORK/flowbalance-base.conf"
+  echo "flowbalance.admin.state_dir = \"$WORK/base-state\"" >> "$WORK/flowbalance-base.conf"
   # The admin plane off; and on (as in every other row) with one dashboard open, its state in its own folder.
   cp "$WORK/flowbalance.conf" "$WORK/flowbalance-noadmin.conf"
   echo 'flowbalance.admin.enabled = false' >> "$WORK/flowbalance-noadmin.conf"
@@ -264,7 +267,7 @@ start_proxy() { # name -> sets PROXY_PID (the process whose CPU and memory are m
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance-base)
       [ -f "$BASE_DLL" ] || { echo "flowbalance-base needs --base path/to/FlowBalance.Host.dll" >&2; exit 2; }
-      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$BASE_DLL" --config "$WORK/flowbalance.conf" \
+      env "${FB_GC[@]}" taskset -c $PROXY_CPU dotnet "$BASE_DLL" --config "$WORK/flowbalance-base.conf" \
         --listen "http://127.0.0.1:${PORT[$1]}" > "$WORK/flowbalance-base.log" 2>&1 &
       PROXY_PID=$!; PIDS+=("$PROXY_PID") ;;
     flowbalance+plugin)
