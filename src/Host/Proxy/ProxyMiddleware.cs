@@ -98,13 +98,14 @@ public sealed partial class ProxyMiddleware(
     private const string BodyTooLarge = "body_too_large";
 
     /// <summary>
-    /// <c>max_request_body_size</c>: a Content-Length over it is answered 413 at once; otherwise Kestrel is
-    /// told the limit, so a chunked body is cut there (its read fails with 413) while it streams to the backend.
+    /// <c>max_request_body_size</c>: a Content-Length over it is answered 413 at once (Kestrel holds a body to
+    /// its Content-Length); a body without one is cut there (its read fails with 413) while it streams to the backend.
     /// </summary>
     private static (int Status, string? Reason) BodyLimit(HttpContext context, long limit)
     {
-        if (context.Request.ContentLength > limit) return (StatusCodes.Status413PayloadTooLarge, BodyTooLarge);
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+        var declared = context.Request.ContentLength;
+        if (declared > limit) return (StatusCodes.Status413PayloadTooLarge, BodyTooLarge);
+        if (declared is null) context.Request.Body = new LimitedRequestBody(context.Request.Body, limit);
         return (0, null);
     }
 

@@ -29,6 +29,12 @@ public sealed class BodyLimitTests
         using var atLimit = await client.PostAsync("/upload", new ByteArrayContent(new byte[1000]));
         Assert.StartsWith("1000 ", await atLimit.Content.ReadAsStringAsync());
         Assert.Equal(1, backend.CompletedUploads);
+        // A chunked body of exactly the limit passes: the limit counts body bytes, not the chunks' framing.
+        using var chunkedAtLimit = await client.PostAsync("/upload", new Chunked(1000));
+        Assert.StartsWith("1000 ", await chunkedAtLimit.Content.ReadAsStringAsync());
+        Assert.Equal(2, backend.CompletedUploads);
+        using var chunkedOver = await client.PostAsync("/upload", new Chunked(1001));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunkedOver.StatusCode);
 
         var refused = Assert.Single(await AdminApi.Items(client, $"{Requests}?status=4xx&limit=1"));
         Assert.Equal(413, refused.GetProperty("status").GetInt32());
