@@ -12,6 +12,8 @@ namespace FlowBalance.Host.Admin;
 /// bearer token; everything else needs the token or a session (API: 401 problem+json; pages: the
 /// login page). A state-changing request from a cookie session must carry the anti-forgery token
 /// (<c>X-XSRF-TOKEN</c>, the value of the readable <c>XSRF-TOKEN</c> cookie), or it is refused.
+/// In order: <c>admin.allow</c> (403), a locked-out client presenting credentials (429, <see cref="LoginThrottle"/>),
+/// authentication, the anti-forgery token, then the route's role (<see cref="AdminAccess"/>, 403 and audited).
 /// </summary>
 public static class AdminGate
 {
