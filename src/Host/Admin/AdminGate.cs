@@ -41,8 +41,8 @@ public static class AdminGate
         var result = await context.AuthenticateAsync(AdminAuthentication.Scheme);
         if (result.Failure is not null && context.Request.Headers.Authorization.Count > 0 && throttle.Failed(client) is { } lockout)
         {
-            context.RequestServices.GetRequiredService<Store.AdminDatabase>().AppendAudit(new Store.AuditEntry(0, DateTimeOffset.UtcNow, "anonymous",
-                client?.ToString(), "login.locked", null, null, null, $"refused: bad bearer tokens; locked out for {lockout.TotalSeconds:0} s"));
+            new Overrides.AdminCaller("anonymous", client?.ToString()).Audit(context.RequestServices.GetRequiredService<Store.AdminDatabase>(), "login.locked", null, null, null,
+                $"refused: bad bearer tokens; locked out for {lockout.TotalSeconds:0} s");
         }
         if (result.Succeeded)
         {
@@ -88,8 +88,7 @@ public static class AdminGate
         if (role < required)
         {
             var why = $"{context.Request.Method} {context.Request.PathBase}{path} needs the {required.Name()} role; {context.User.Identity?.Name} is {role.Name()}";
-            context.RequestServices.GetRequiredService<Store.AdminDatabase>().AppendAudit(new Store.AuditEntry(0, DateTimeOffset.UtcNow,
-                context.User.Identity?.Name ?? "unknown", context.Connection.RemoteIpAddress?.ToString(), "denied", $"{context.Request.Method} {path}", null, null, $"refused: {why}"));
+            Overrides.AdminCaller.Of(context).Audit(context.RequestServices.GetRequiredService<Store.AdminDatabase>(), "denied", $"{context.Request.Method} {path}", null, null, $"refused: {why}");
             await AdminProblems.Forbidden(context, why);
             return;
         }

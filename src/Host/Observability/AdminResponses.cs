@@ -16,6 +16,16 @@ public static class AdminResponses
     /// <summary>application/problem+json (400 unless said otherwise) with the reason in <c>detail</c>.</summary>
     public static Task Problem(HttpContext context, string detail, int status = StatusCodes.Status400BadRequest) => Problem(context, detail, status, extensions: null);
 
+    /// <summary>A JSON answer written by <paramref name="write"/>, with <paramref name="status"/>.</summary>
+    public static async Task Json(HttpContext context, Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        write(json);
+        await json.FlushAsync(context.RequestAborted);
+    }
+
     /// <summary>problem+json with extension members (RFC 9457 section 3.2) after the standard ones.</summary>
     public static Task Problem(HttpContext context, string detail, int status, IReadOnlyDictionary<string, object?>? extensions)
     {

@@ -106,5 +106,5 @@ public sealed class ConfigApply(ConfigReloader reloader, AdminDatabase database)
         Audit(AdminCaller.Of(context), action, target, before, after, result);
 
     public void Audit(AdminCaller caller, string action, string target, string? before, string? after, string result) =>
-        database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, caller.Name, caller.Address, action, target, before, after, result));
+        caller.Audit(database, action, target, before, after, result);
 }

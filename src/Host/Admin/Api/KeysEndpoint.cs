@@ -25,7 +25,7 @@ public sealed class KeysEndpoint(AdminDatabase database)
             [] when HttpMethods.IsPost(method) => Create(context),
             [var id] when HttpMethods.IsDelete(method) => Revoke(context, id),
             [var id] when HttpMethods.IsGet(method) => database.FindApiKey(id) is { } key
-                ? Answer(context, StatusCodes.Status200OK, json => Write(json, key, secret: null))
+                ? AdminResponses.Json(context, json => Write(json, key, secret: null))
                 : AdminResponses.Problem(context, $"no API key {id}", StatusCodes.Status404NotFound),
             [] => AdminResponses.Problem(context, "only GET and POST", StatusCodes.Status405MethodNotAllowed),
             [_] => AdminResponses.Problem(context, "only GET and DELETE", StatusCodes.Status405MethodNotAllowed),
@@ -40,16 +40,16 @@ public sealed class KeysEndpoint(AdminDatabase database)
         var (issued, refusal) = fields is { } f ? ApiKeyIssuer.Issue(database, f.Name, f.Role, f.Expires, caller) : (null, problem);
         if (issued is not { } made)
         {
-            if (fields is null) database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, caller.Name, caller.Address, "key.create", null, null, null, $"refused: {problem}"));
+            if (fields is null) caller.Audit(database, "key.create", null, null, null, $"refused: {problem}");
             await AdminResponses.Problem(context, refusal!);
             return;
         }
-        await Answer(context, StatusCodes.Status201Created, json => Write(json, made.Record, made.Key));
+        await AdminResponses.Json(context, json => Write(json, made.Record, made.Key), StatusCodes.Status201Created);
     }
 
     private async Task Revoke(HttpContext context, string id)
     {
-        if (ApiKeyIssuer.Revoke(database, id, AdminCaller.Of(context)) is { } key) await Answer(context, StatusCodes.Status200OK, json => Write(json, key, secret: null));
+        if (ApiKeyIssuer.Revoke(database, id, AdminCaller.Of(context)) is { } key) await AdminResponses.Json(context, json => Write(json, key, secret: null));
         else await AdminResponses.Problem(context, $"no API key {id}", StatusCodes.Status404NotFound);
     }
 
@@ -77,14 +77,6 @@ public sealed class KeysEndpoint(AdminDatabase database)
         }
     }
 
-    private static async Task Answer(HttpContext context, int status, Action<Utf8JsonWriter> write)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
-        write(json);
-    }
-
     private static void Write(Utf8JsonWriter json, ApiKeyRecord key, string? secret)
     {
         json.WriteStartObject();
@@ -98,7 +90,7 @@ public sealed class KeysEndpoint(AdminDatabase database)
         json.WriteTimeOrNull("last_used", key.LastUsed);
         json.WriteStringOrNull("last_address", key.LastAddress);
         json.WriteTimeOrNull("revoked", key.Revoked);
-        json.WriteString("status", key.Revoked is not null ? "revoked" : key.UsableAt(DateTimeOffset.UtcNow) ? "active" : "expired");
+        json.WriteString("status", key.StatusAt(DateTimeOffset.UtcNow));
         json.WriteEndObject();
     }
 }

@@ -31,13 +31,8 @@ public sealed class ServicesEndpoint(RoutingTableStore routes, BackendEndpoint b
     public static ServiceSlot? Find(RoutingTableStore routes, string name) =>
         routes.Current.Services.FirstOrDefault(s => string.Equals(s.Definition.Name, name, StringComparison.Ordinal));
 
-    public static async Task Write(HttpContext context, Action<Utf8JsonWriter> write)
-    {
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
-        write(json);
-        await json.FlushAsync(context.RequestAborted);
-    }
+    /// <summary>One JSON object as the answer (<see cref="AdminResponses.Json"/>).</summary>
+    public static Task Write(HttpContext context, Action<Utf8JsonWriter> write) => AdminResponses.Json(context, write);
 
     private static Task NotFound(HttpContext context) =>
         AdminResponses.Problem(context, $"no such service or resource: {context.Request.PathBase}{context.Request.Path}", StatusCodes.Status404NotFound);

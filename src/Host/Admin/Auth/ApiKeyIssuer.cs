@@ -63,5 +63,5 @@ public static class ApiKeyIssuer
     }
 
     private static void Audit(AdminDatabase database, AdminCaller caller, string action, string? target, string result) =>
-        database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, caller.Name, caller.Address, action, target, null, null, result));
+        caller.Audit(database, action, target, null, null, result);
 }

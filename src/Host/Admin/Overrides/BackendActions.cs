@@ -102,5 +102,5 @@ public sealed class BackendActions(IRequiredActor<ConfigActor> config, AdminData
         ?? AdminOverride.None;
 
     private void Audit(AdminCaller caller, string action, string target, string? before, string? after, string result) =>
-        database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, caller.Name, caller.Address, action, target, before, after, result));
+        caller.Audit(database, action, target, before, after, result);
 }

@@ -14,4 +14,7 @@ public sealed record ApiKeyRecord(
     DateTimeOffset? Revoked)
 {
     public bool UsableAt(DateTimeOffset now) => Revoked is null && (Expires is null || Expires > now);
+
+    /// <summary><c>active</c>, <c>expired</c> or <c>revoked</c>, as the API and the dashboard show it.</summary>
+    public string StatusAt(DateTimeOffset now) => Revoked is not null ? "revoked" : UsableAt(now) ? "active" : "expired";
 }
