@@ -18,7 +18,7 @@ public sealed class ClientAccessTests(ITestOutputHelper output)
             flowbalance {
               activeHealthChecks.enabled = false
               services = [
-                { name = limited, hostname = "limited.test", backends = ["{{backend.Url}}"], rate_limit { requests_per_second = 50, burst = 10 } }
+                { name = limited, hostname = "limited.test", backends = ["{{backend.Url}}"], rate_limit { requests_per_second = 50, burst = 100 } }
                 { name = open, hostname = "open.test", backends = ["{{backend.Url}}"] }
               ]
             }
@@ -28,7 +28,7 @@ public sealed class ClientAccessTests(ITestOutputHelper output)
         await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => client.SendAsHost("open.test")));
         var warmUp = backend.Requests;
 
-        // 32 clients hammer for 5 s from 127.0.0.1; the bucket starts full (burst) and earns 50 tokens a second.
+        // 32 clients hammer for 5 s from 127.0.0.1; the bucket starts full (burst 100) and earns 50 tokens a second.
         // So many that a token never waits for a client, even when a loaded machine answers each request slowly.
         var ok = 0;
         var limited = 0;
@@ -50,8 +50,10 @@ public sealed class ClientAccessTests(ITestOutputHelper output)
         }));
         var elapsed = watch.Elapsed.TotalSeconds;
 
-        var expected = 10 + 50 * elapsed;
-        output.WriteLine($"{ok} served, {limited} refused in {elapsed:0.00} s (expected {expected:0} served: burst 10 + 50/s)");
+        // A burst of 2 s of tokens: a loaded machine that stalls this process for up to 2 s (a CI run with burst 10
+        // served 169 of 261: a stall wastes what the bucket cannot hold) loses none of the tokens earned meanwhile, so the count is the limiter's.
+        var expected = 100 + 50 * elapsed;
+        output.WriteLine($"{ok} served, {limited} refused in {elapsed:0.00} s (expected {expected:0} served: burst 100 + 50/s)");
         Assert.InRange(ok, expected * 0.9, expected * 1.1); // the tolerance the issue asks for: 10%
         Assert.True(limited > ok, $"the clients sent more than the limit ({limited} refused)");
         Assert.All(retryAfters, r => Assert.Equal(TimeSpan.FromSeconds(1), r)); // a token is due within 20 ms: rounded up to 1 s
