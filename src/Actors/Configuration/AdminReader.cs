@@ -3,9 +3,9 @@ namespace FlowBalance.Actors.Configuration;
 /// <summary>Reads <c>admin { }</c>.</summary>
 internal static class AdminReader
 {
-    public static readonly string[] Keys = ["enabled", "path", "listen", "state_dir", "session_timeout", "allow"];
+    public static readonly string[] Keys = ["enabled", "path", "listen", "state_dir", "session_timeout", "allow", "auth"];
 
-    public static AdminOptions Read(ConfigNode? section, string stateDirectory, string baseDirectory)
+    public static AdminOptions Read(ConfigNode? section, string stateDirectory, string baseDirectory, Func<string, string?> environment)
     {
         var defaults = AdminOptions.Default(stateDirectory);
         if (section is not { } node) return defaults;
@@ -24,6 +24,7 @@ internal static class AdminReader
         {
             Listen = listen,
             Allow = node.Child("allow") is { } allow ? GeoReader.ReadNetworks(allow) : [],
+            Auth = AdminAuthReader.Read(node.Child("auth"), environment),
         };
     }
 

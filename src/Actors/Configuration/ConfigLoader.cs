@@ -75,7 +75,7 @@ public static class ConfigLoader
         var pluginsDir = root?.Child("plugins_dir")?.FullPath(baseDirectory) ?? System.IO.Path.GetFullPath("plugins", baseDirectory);
         var stateDir = root?.Child("state_dir")?.FullPath(baseDirectory) ?? System.IO.Path.GetFullPath("state", baseDirectory);
         var tls = TlsReader.Read(root?.Child("tls"), baseDirectory, stateDir, errors);
-        var admin = AdminReader.Read(root?.Child("admin"), stateDir, baseDirectory);
+        var admin = AdminReader.Read(root?.Child("admin"), stateDir, baseDirectory, environment);
         var geo = GeoReader.Read(root?.Child("geo"), root?.Child("trusted_proxies"), baseDirectory);
         var log = ObservabilityReader.ReadLog(root?.Child("log"));
         var events = ObservabilityReader.ReadEvents(root?.Child("events"));
