@@ -33,7 +33,8 @@ public static class AdminGate
             await AdminResponses.Problem(context, $"too many failed logins or bad tokens from {client}: try again in {Math.Ceiling(wait.TotalSeconds)} s", StatusCodes.Status429TooManyRequests);
             return;
         }
-        if (path == "/login") // /healthz is mapped before the gate
+        // /healthz is mapped before the gate; /login/{provider} and /signin-{provider} are a provider login's way in and out.
+        if (path.StartsWithSegments("/login") || Auth.Providers.LoginProviders.CallbackOf(path) is not null)
         {
             await next(context);
             return;
@@ -68,7 +69,9 @@ public static class AdminGate
                 await AdminProblems.Unauthorized(context);
                 return;
             }
-            context.Response.Redirect($"{context.Request.PathBase}/login?return={Uri.EscapeDataString(context.Request.PathBase + path + context.Request.QueryString)}");
+            // A provider login past admin.auth.recheck goes straight back to its provider (no click when the user is still signed in there).
+            var login = context.Items[Auth.Providers.SessionCheck.RecheckItem] is string provider ? "/login/" + provider : "/login";
+            context.Response.Redirect($"{context.Request.PathBase}{login}?return={Uri.EscapeDataString(context.Request.PathBase + path + context.Request.QueryString)}");
             return;
         }
         // The dashboard's circuit (/_blazor: negotiate and disconnect are POSTs without the header) is exempt:

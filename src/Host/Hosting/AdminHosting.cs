@@ -4,6 +4,7 @@ using FlowBalance.Actors.State;
 using FlowBalance.Host.Admin;
 using FlowBalance.Host.Admin.Api;
 using FlowBalance.Host.Admin.Auth;
+using FlowBalance.Host.Admin.Auth.Providers;
 using FlowBalance.Host.Admin.Config;
 using FlowBalance.Host.Admin.Dashboard;
 using FlowBalance.Host.Admin.Overrides;
@@ -98,8 +99,9 @@ public static class AdminHosting
             {
                 var throttle = app.Services.GetRequiredService<LoginThrottle>();
                 admin.UseAdminGate(options, throttle);
+                admin.UseProviderLogins(options.Admin);
                 var sessions = new SessionEndpoints(app.Services.GetRequiredService<AdminCredentials>(), app.Services.GetRequiredService<AdminDatabase>(),
-                    app.Services.GetRequiredService<IAntiforgery>(), path, throttle, options.Geo.TrustedProxies);
+                    app.Services.GetRequiredService<IAntiforgery>(), options.Admin, throttle, options.Geo.TrustedProxies);
                 admin.Map("/login", login => login.Run(sessions.Login));
                 admin.Map("/logout", logout => logout.Run(sessions.Logout));
                 ObservabilityHosting.MapGet(admin, "/api/v1/session", sessions.Session);

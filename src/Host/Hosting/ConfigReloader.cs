@@ -188,6 +188,8 @@ public sealed partial class ConfigReloader(
             NeedsRestart("tls.acme (or the hosts it covers)", "the certificates ordered at startup");
         }
         if (ConfigSource.AkkaSectionOf(loaded.Hocon) != source.AkkaSection) NeedsRestart("the akka section", "as read at startup; Akka.NET checks its values only then");
+        // The admin plane's listener, path, logins and roles are wired into the host when it starts.
+        if (ConfigSource.SectionOf(loaded.Hocon, "flowbalance.admin") != ConfigSource.SectionOf(source.Hocon, "flowbalance.admin")) NeedsRestart("admin", "as read at startup");
 
         await configActor.ActorRef.Ask<ConfigActor.ConfigApplied>(new ConfigActor.ApplyConfig(next, reason), ApplyTimeout);
         keys.Update(next.Geo);

@@ -17,6 +17,9 @@ public sealed record ConfigSource(string Path, ImmutableArray<ListenEndpoint>? L
     public Akka.Configuration.Config? Hocon { get; init; }
 
     /// <summary>The <c>akka { }</c> section of a parsed file as text, for comparing two files; null when it has none.</summary>
-    public static string? AkkaSectionOf(Akka.Configuration.Config? hocon) =>
-        hocon is not null && hocon.HasPath("akka") ? hocon.GetConfig("akka").Root.ToString() : null;
+    public static string? AkkaSectionOf(Akka.Configuration.Config? hocon) => SectionOf(hocon, "akka");
+
+    /// <summary>A section of a parsed file as text (<c>akka</c>, <c>flowbalance.admin</c>), for comparing two files; null when it has none.</summary>
+    public static string? SectionOf(Akka.Configuration.Config? hocon, string path) =>
+        hocon is not null && hocon.HasPath(path) ? hocon.GetConfig(path).Root.ToString() : null;
 }

@@ -12,16 +12,18 @@ namespace FlowBalance.Host.Admin.Api;
 /// logging out (this session, or every session), and <c>GET /api/v1/session</c>: who the caller is,
 /// which also hands a browser session its <c>XSRF-TOKEN</c> cookie. Every attempt is audited.
 /// </summary>
-public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase database, IAntiforgery antiforgery, string adminPath, LoginThrottle throttle,
+public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase database, IAntiforgery antiforgery, FlowBalance.Actors.Configuration.AdminOptions admin, LoginThrottle throttle,
     System.Collections.Immutable.ImmutableArray<System.Net.IPNetwork> trustedProxies)
 {
+    private readonly string adminPath = admin.Path;
+
     public async Task Login(HttpContext context)
     {
         if (HttpMethods.IsGet(context.Request.Method))
         {
             // The printed login URL (?token=): a valid token logs in and goes to the dashboard; no form to press.
             var fromUrl = context.Request.Query["token"].ToString().Trim();
-            if (fromUrl.Length == 0) await LoginPage.Write(context, antiforgery, adminPath, error: null);
+            if (fromUrl.Length == 0) await LoginPage.Write(context, antiforgery, admin, error: null);
             else await SignIn(context, fromUrl, context.Request.Query["return"].ToString());
             return;
         }
@@ -48,17 +50,17 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
             var lockout = throttle.Failed(client);
             Audit(address, "anonymous", "login", lockout is { } l ? $"refused: wrong token; locked out for {l.TotalSeconds:0} s" : "refused: wrong token");
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await LoginPage.Write(context, antiforgery, adminPath, error: "That token is not valid.");
+            await LoginPage.Write(context, antiforgery, admin, error: "That token is not valid.");
             return;
         }
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, credentials.Subject), new Claim(AdminClaims.Method, "session")], AdminAuthentication.SessionScheme);
         var properties = new AuthenticationProperties { IsPersistent = true };
         properties.SetString(AdminSessionStore.AddressItem, address);
+        await SessionRotation.EndCurrentAsync(context);
         await context.SignInAsync(AdminAuthentication.SessionScheme, new ClaimsPrincipal(identity), properties);
         throttle.Succeeded(client);
         Audit(address, credentials.Subject, "login", "ok");
-        // Only back into the admin plane: an open redirect would send a freshly logged-in browser anywhere.
-        context.Response.Redirect(back.StartsWith(adminPath + "/", StringComparison.Ordinal) && !back.StartsWith("//", StringComparison.Ordinal) ? back : adminPath + "/", permanent: false);
+        context.Response.Redirect(Auth.Providers.LocalReturn.Of(back, adminPath), permanent: false);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
     }
 
@@ -93,6 +95,8 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
         json.WriteStartObject();
         json.WriteString("subject", context.User.Identity?.Name);
         json.WriteString("method", context.User.FindFirst(AdminClaims.Method)?.Value);
+        json.WriteString("role", AdminRoles.Of(context.User).Name());
+        json.WriteString("provider", Auth.Providers.LoginIdentity.FromJson(context.User.FindFirst(Auth.Providers.LoginClaims.Identity)?.Value)?.Provider);
         json.WriteEndObject();
     }
 

@@ -1,13 +1,15 @@
 using FlowBalance.Actors.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using FlowBalance.Host.Admin.Auth.Providers;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace FlowBalance.Host.Admin.Auth;
 
 /// <summary>
 /// ASP.NET Core's authentication for the admin plane: a bearer token (scripts, scrapers) or the
-/// browser's session cookie, chosen by whether an Authorization header is present. The middleware
+/// browser's session cookie, chosen by whether an Authorization header is present; sessions are made by the
+/// token login or by a provider login (<see cref="LoginProviders"/>: GitHub, Google, OpenID Connect). The middleware
 /// runs only under the admin path, so proxied requests never pay for it. The cookie is scoped to the
 /// admin path (never sent to a backend), HttpOnly, SameSite=Strict, Secure over HTTPS, sliding.
 /// </summary>
@@ -40,9 +42,14 @@ public static class AdminAuthentication
                 cookie.ExpireTimeSpan = admin.SessionTimeout;
                 cookie.SlidingExpiration = true;
                 cookie.LoginPath = admin.Path + "/login"; // unused in practice: AdminGate answers unauthenticated requests itself
-            });
+            })
+            .AddLoginProviders(admin.Auth);
         services.AddOptions<CookieAuthenticationOptions>(SessionScheme)
-            .Configure<AdminSessionStore>((cookie, store) => cookie.SessionStore = store);
+            .Configure<AdminSessionStore>((cookie, store) =>
+            {
+                cookie.SessionStore = store;
+                cookie.Events.OnValidatePrincipal = Providers.SessionCheck.ValidateAsync;
+            });
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.HeaderName = XsrfHeader;

@@ -7,8 +7,9 @@ namespace FlowBalance.Host.Admin.Auth;
 
 /// <summary>
 /// Server-side browser sessions: the cookie carries only a random key; the admin database keeps the
-/// session under the key's SHA-256 (subject, times), so a session can be revoked (log out, log out
-/// everywhere) and survives a restart. A new key per login.
+/// session under the key's SHA-256 (subject, times, a provider login's identity), so a session can be revoked
+/// (log out, log out everywhere) and survives a restart. A new key per login. <c>IssuedUtc</c> is always the
+/// login's time (a sliding renewal does not move it), which <see cref="Providers.SessionCheck"/> re-checks against.
 /// </summary>
 public sealed class AdminSessionStore(AdminDatabase database) : ITicketStore
 {
@@ -17,7 +18,8 @@ public sealed class AdminSessionStore(AdminDatabase database) : ITicketStore
         var key = AdminToken.Create()[AdminToken.Prefix.Length..];
         var now = DateTimeOffset.UtcNow;
         database.CreateSession(new AdminSession(AdminToken.Hash(key), ticket.Principal.Identity?.Name ?? "unknown", now, now,
-            ticket.Properties.ExpiresUtc ?? now.AddHours(12), ticket.Properties.GetString(AddressItem), ""));
+            ticket.Properties.ExpiresUtc ?? now.AddHours(12), ticket.Properties.GetString(AddressItem), "",
+            ticket.Principal.FindFirst(Providers.LoginClaims.Identity)?.Value));
         return Task.FromResult(key);
     }
 
@@ -32,6 +34,7 @@ public sealed class AdminSessionStore(AdminDatabase database) : ITicketStore
         var session = database.FindSession(AdminToken.Hash(key));
         if (session is null || session.Expires <= DateTimeOffset.UtcNow) return Task.FromResult<AuthenticationTicket?>(null);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, session.Subject), new Claim(AdminClaims.Method, "session")], AdminAuthentication.SessionScheme);
+        if (session.Identity is { } login) identity.AddClaim(new Claim(Providers.LoginClaims.Identity, login)); // judged by SessionCheck on each request
         var properties = new AuthenticationProperties { IssuedUtc = session.Created, ExpiresUtc = session.Expires, AllowRefresh = true };
         return Task.FromResult<AuthenticationTicket?>(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, AdminAuthentication.SessionScheme));
     }

@@ -9,7 +9,7 @@ namespace FlowBalance.Host.Admin.Store;
 /// </summary>
 internal static class AdminMigrations
 {
-    public static ImmutableArray<string> Steps { get; } = [Version1, Version2];
+    public static ImmutableArray<string> Steps { get; } = [Version1, Version2, Version3];
 
     // Audit rows are append-only (the triggers refuse UPDATE and DELETE); a later step may relax that
     // for retention. Sessions are swept by expiry, hence the index. Every other lookup is a primary key.
@@ -79,6 +79,12 @@ internal static class AdminMigrations
             last_address TEXT,
             revoked      TEXT
         ) WITHOUT ROWID;
+        """;
+
+    // Logins with GitHub, Google or OpenID Connect: what the provider said about the user (JSON), so each
+    // request can judge the session against the roles and allow-lists running now (null: a token login).
+    private const string Version3 = """
+        ALTER TABLE sessions ADD COLUMN identity TEXT;
         """;
 
     /// <summary>

@@ -2,7 +2,8 @@ namespace FlowBalance.Host.Admin.Store;
 
 /// <summary>
 /// A browser's cookie session. Stored by the SHA-256 of its id (and of its CSRF token): a copy of
-/// the database lets nobody log in.
+/// the database lets nobody log in. <see cref="Identity"/>: what a login provider said about the user
+/// (<see cref="Auth.Providers.LoginIdentity"/> as JSON); null for a session made with the admin token.
 /// </summary>
 public sealed record AdminSession(
     string IdHash,
@@ -11,4 +12,5 @@ public sealed record AdminSession(
     DateTimeOffset LastSeen,
     DateTimeOffset Expires,
     string? Address,
-    string CsrfTokenHash);
+    string CsrfTokenHash,
+    string? Identity = null);
