@@ -75,6 +75,12 @@ public sealed class LoginProvider : IAsyncDisposable
     /// <summary>Who approves at the authorization endpoint (already signed in, app already authorized); null: the user denies.</summary>
     public LoginUser? User { get => Volatile.Read(ref _user); set => Volatile.Write(ref _user, value); }
 
+    /// <summary>
+    /// Show a consent page whose button the user presses (a real browser's navigation then starts at this
+    /// provider's page, as at github.com); off: auto-approve, as for a user who authorized the app before.
+    /// </summary>
+    public bool AsksConsent { get; set; }
+
     public int CodesIssued => Volatile.Read(ref _codesIssued);
     public int TokenRequests => Volatile.Read(ref _tokenRequests);
     public int TokensIssued => Volatile.Read(ref _tokensIssued);
@@ -160,6 +166,11 @@ public sealed class LoginProvider : IAsyncDisposable
             : null;
         if (Problem() is { } problem) return RedirectBack(redirectUri!, ("error", problem.Error), ("error_description", problem.Description), ("state", state));
         if (User is not { } user) return RedirectBack(redirectUri!, ("error", "access_denied"), ("error_description", "the user denied access"), ("state", state));
+        if (AsksConsent && Param("consent") != "yes")
+        {
+            var approve = System.Net.WebUtility.HtmlEncode(QueryHelpers.AddQueryString(context.Request.Path + context.Request.QueryString, "consent", "yes"));
+            return Results.Content($"""<!doctype html><html><body><p>Authorize the FlowBalance admin plane as {System.Net.WebUtility.HtmlEncode(user.Login)}?</p><a id="authorize" href="{approve}">Authorize</a></body></html>""", "text/html");
+        }
 
         var code = NewSecret();
         _codes[code] = new Grant(ClientId, redirectUri!, Param("code_challenge")!, Param("nonce"), _lastScope ?? "", user, DateTimeOffset.UtcNow);

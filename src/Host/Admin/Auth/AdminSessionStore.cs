@@ -33,7 +33,8 @@ public sealed class AdminSessionStore(AdminDatabase database) : ITicketStore
     {
         var session = database.FindSession(AdminToken.Hash(key));
         if (session is null || session.Expires <= DateTimeOffset.UtcNow) return Task.FromResult<AuthenticationTicket?>(null);
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, session.Subject), new Claim(AdminClaims.Method, "session")], AdminAuthentication.SessionScheme);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, session.Subject), new Claim(AdminClaims.Method, "session"), new Claim(AdminClaims.Session, session.IdHash)],
+            AdminAuthentication.SessionScheme);
         if (session.Identity is { } login) identity.AddClaim(new Claim(Providers.LoginClaims.Identity, login)); // judged by SessionCheck on each request
         var properties = new AuthenticationProperties { IssuedUtc = session.Created, ExpiresUtc = session.Expires, AllowRefresh = true };
         return Task.FromResult<AuthenticationTicket?>(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, AdminAuthentication.SessionScheme));
