@@ -64,12 +64,14 @@ public sealed class ReloadTests(ITestOutputHelper output)
             """;
         await using var balancer = await BalancerProcess.StartAsync(config);
 
-        await File.WriteAllTextAsync(balancer.ConfigFile, config.Replace("loglevel = WARNING", "loglevel = ERROR") + "\nflowbalance.shutdown_timeout = 5s\n");
+        await File.WriteAllTextAsync(balancer.ConfigFile, config.Replace("loglevel = WARNING", "loglevel = ERROR") + "\nflowbalance.shutdown_timeout = 5s\nflowbalance.admin.allow = [\"10.0.0.0/8\"]\n");
         await Eventually.True(() => balancer.Output.Contains("configuration applied (file changed"), "the file is reloaded");
         await File.WriteAllTextAsync(balancer.ConfigFile, config + "\nflowbalance.shutdown_timeout = 7s\n");
         await Eventually.True(() => balancer.Output.Occurrences("configuration applied (file changed") == 2, "the file is reloaded again");
 
         Assert.Contains("the akka section changed; it takes effect on restart", balancer.Output);
+        Assert.Contains("admin changed; it takes effect on restart (still as read at startup)", balancer.Output);
+        Assert.Equal(200, (int)(await balancer.CreateClient().GetAsync("/__lb_admin__/login")).StatusCode); // admin.allow still as started
         Assert.Equal(2, balancer.Output.Occurrences("shutdown_timeout changed; it takes effect on restart (still 30s)"));
     }
 
