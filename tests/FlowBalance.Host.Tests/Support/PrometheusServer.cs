@@ -5,7 +5,9 @@ namespace FlowBalance.Host.Tests.Support;
 
 /// <summary>
 /// A real Prometheus (Debian's package; .ci/run installs it) on loopback, scraping one target every
-/// second, with its own temporary storage; stopped and deleted on dispose.
+/// second, with its own temporary storage; stopped and deleted on dispose. With a bearer token it sends
+/// <c>Authorization: Bearer</c> on every scrape (its scrape config's <c>authorization</c>), as a scraper
+/// outside loopback and <c>metrics.allow</c> must.
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
@@ -25,17 +27,24 @@ public sealed class PrometheusServer : IAsyncDisposable
     public static string Binary => File.Exists("/usr/bin/prometheus") ? "/usr/bin/prometheus"
         : throw new InvalidOperationException("prometheus is not installed (apt-get install prometheus; .ci/run does it)");
 
-    public static async Task<PrometheusServer> StartAsync(Uri target, string metricsPath)
+    public static async Task<PrometheusServer> StartAsync(Uri target, string metricsPath, string? bearerToken = null)
     {
         var directory = Directory.CreateTempSubdirectory("flowbalance-prometheus-").FullName;
         var port = Ports.Refusing();
+        // A JSON string is a YAML double-quoted scalar: any token goes in as it is.
+        var authorization = bearerToken is null ? "" : $"""
+
+                authorization:
+                  type: Bearer
+                  credentials: {JsonSerializer.Serialize(bearerToken)}
+            """;
         await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), $"""
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
             scrape_configs:
               - job_name: flowbalance
-                metrics_path: {metricsPath}
+                metrics_path: {metricsPath}{authorization}
                 static_configs:
                   - targets: ["{target.Authority}"]
             """);
@@ -75,6 +84,19 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     /// <summary>Whether the last scrape of the target succeeded.</summary>
     public async Task<bool> TargetUpAsync() => (await QueryAsync("up")).Any(s => s.Value == 1);
+
+    /// <summary>
+    /// The target's health as Prometheus's targets API reports it ("unknown" before the first scrape, "up", "down")
+    /// and the last scrape's error (e.g. "server returned HTTP status 401 Unauthorized"): why a scrape failed, which <c>up</c> does not say.
+    /// </summary>
+    public async Task<(string Health, string LastError)> TargetAsync()
+    {
+        var json = await _client.GetStringAsync(new Uri(BaseAddress, "api/v1/targets?state=active"));
+        using var document = JsonDocument.Parse(json);
+        var targets = document.RootElement.GetProperty("data").GetProperty("activeTargets");
+        if (targets.GetArrayLength() == 0) return ("unknown", ""); // not discovered yet
+        return (targets[0].GetProperty("health").GetString()!, targets[0].GetProperty("lastError").GetString()!);
+    }
 
     public async ValueTask DisposeAsync()
     {
