@@ -101,6 +101,7 @@ public sealed class WebhookTests
             }
             """);
         await Eventually.True(() => receiver.Requests.Count == 1, "the first backend.up goes out at once");
+        Assert.Equal("unknown", JsonDocument.Parse(receiver.Requests.Single().Body).RootElement.GetProperty("from").GetString());
         for (var flap = 0; flap < 2; flap++)
         {
             a.HealthStatus = 500;
@@ -108,9 +109,10 @@ public sealed class WebhookTests
             a.HealthStatus = 200;
             await Eventually.True(() => balancer.Output.Occurrences("/ healthy:") == flap + 2, "up again");
         }
-        Assert.Single(receiver.Requests); // four changes inside the window: held
-        await Eventually.True(() => receiver.Requests.Count == 2, "one follow-up when the 30 s window ends", TimeSpan.FromSeconds(40));
-        var followUp = JsonDocument.Parse(receiver.Requests.ToArray()[1].Body).RootElement;
-        Assert.Equal(("backend.up", 4), (followUp.GetProperty("type").GetString(), followUp.GetProperty("coalesced").GetInt32()));
+        // The first verdict (from unknown) opens no window; the first down does, and goes out at once; the three changes after it are held.
+        Assert.Equal(["backend.up", "backend.down"], receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()));
+        await Eventually.True(() => receiver.Requests.Count == 3, "one follow-up when the 30 s window ends", TimeSpan.FromSeconds(40));
+        var followUp = JsonDocument.Parse(receiver.Requests.ToArray()[2].Body).RootElement;
+        Assert.Equal(("backend.up", 3), (followUp.GetProperty("type").GetString(), followUp.GetProperty("coalesced").GetInt32()));
     }
 }

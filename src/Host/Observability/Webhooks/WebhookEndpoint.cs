@@ -25,10 +25,14 @@ internal sealed class WebhookEndpoint : IDisposable
 
     public WebhookOptions Options { get; }
 
-    /// <summary>From the event hub: the first change of a backend goes out now; more within the window wait for its end.</summary>
+    /// <summary>
+    /// From the event hub: the first change of a backend goes out now; more within the window wait for its end.
+    /// A backend's first verdict (from <c>unknown</c>, at startup or when it is added) is no flap and opens no
+    /// window: a backend that fails seconds after it was first found healthy is reported at once, not 30 s later.
+    /// </summary>
     public void Offer(FlowEvent change)
     {
-        var key = change.Service is null ? null : $"{change.Service}/{change.Backend}";
+        var key = change.Service is null || change.From == "unknown" ? null : $"{change.Service}/{change.Backend}";
         if (key is null)
         {
             Enqueue(change, 0);
