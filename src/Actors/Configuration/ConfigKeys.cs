@@ -13,7 +13,7 @@ internal static class ConfigKeys
     public static readonly string[] ClientAccess = ["rate_limit", "ip_allow", "ip_deny"];
 
     public static readonly string[] Root =
-        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", "tls", "state_dir", "admin", .. ClientAccess, .. Settings];
+        ["listen", "demo_backends", "plugins_dir", "plugins", "geo", "trusted_proxies", "services", "hostname", "name", "backends", "pools", "vars", "shutdown_timeout", "log", "events", "metrics", "request_log", "access_log", "notifications", "tls", "state_dir", "admin", "cluster", .. ClientAccess, .. Settings];
 
     public static readonly string[] Service = ["name", "hostname", "backends", "pools", .. ClientAccess, .. Settings];
 

@@ -63,6 +63,7 @@ public static class ConfigLoader
         }
         var options = Read(section, defaultBackends, baseDirectory ?? Environment.CurrentDirectory, environment, errors);
         CheckAkkaLogLevel(hocon, errors);
+        CheckAkkaProvider(hocon, errors);
         return errors.All.Count > 0 ? new ConfigLoadResult(null, hocon, errors.All) : new ConfigLoadResult(options, hocon, []);
     }
 
@@ -76,6 +77,7 @@ public static class ConfigLoader
         var stateDir = root?.Child("state_dir")?.FullPath(baseDirectory) ?? System.IO.Path.GetFullPath("state", baseDirectory);
         var tls = TlsReader.Read(root?.Child("tls"), baseDirectory, stateDir, errors);
         var admin = AdminReader.Read(root?.Child("admin"), stateDir, baseDirectory, environment);
+        var cluster = ClusterReader.Read(root?.Child("cluster"), baseDirectory);
         var geo = GeoReader.Read(root?.Child("geo"), root?.Child("trusted_proxies"), baseDirectory);
         var log = ObservabilityReader.ReadLog(root?.Child("log"));
         var events = ObservabilityReader.ReadEvents(root?.Child("events"));
@@ -123,6 +125,7 @@ public static class ConfigLoader
             Tls = tls,
             StateDirectory = stateDir,
             Admin = admin,
+            Cluster = cluster,
         };
     }
 
@@ -179,6 +182,18 @@ public static class ConfigLoader
         {
             errors.Add("akka.loglevel", $"must be one of {string.Join(", ", AkkaLogLevels)}, found '{value}'");
         }
+    }
+
+    /// <summary>
+    /// The actor system's provider is FlowBalance's to set: <c>akka.actor.provider = cluster</c> alone would open
+    /// Akka's remoting port (0.0.0.0:2552 by default) to anyone, outside <c>flowbalance.cluster</c>'s rules.
+    /// </summary>
+    private static void CheckAkkaProvider(Akka.Configuration.Config hocon, ConfigErrors errors)
+    {
+        if (!hocon.HasPath("akka.actor.provider")) return;
+        var value = hocon.GetString("akka.actor.provider")?.Trim() ?? "";
+        if (value.Equals("local", StringComparison.OrdinalIgnoreCase) || value.StartsWith("Akka.Actor.LocalActorRefProvider", StringComparison.Ordinal)) return;
+        errors.Add("akka.actor.provider", $"is set by FlowBalance ('{value}' would open a remoting port to anyone): form a cluster with flowbalance.cluster {{ enabled = true, seeds, tls }}; the akka section may still tune akka.cluster and akka.remote");
     }
 
     private static void CheckDuplicates(List<ServiceDefinition> services, ConfigErrors errors)

@@ -50,6 +50,9 @@ public sealed record FlowBalanceOptions(
     /// <summary><c>admin { enabled, path, state_dir, session_timeout }</c>.</summary>
     public AdminOptions Admin { get; init; } = AdminOptions.Default(System.IO.Path.GetFullPath("state"));
 
+    /// <summary><c>cluster</c>: several nodes as one fleet (off by default: nothing of Akka.Remote or Akka.Cluster runs).</summary>
+    public ClusterOptions Cluster { get; init; } = ClusterOptions.Disabled;
+
     /// <summary>The section for plugin <paramref name="name"/> (matched ignoring case), or the defaults.</summary>
     public PluginOptions PluginFor(string name) =>
         Plugins.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? PluginOptions.Default(name);
