@@ -75,6 +75,7 @@ builder.AddFlowBalance(options, loaded.Hocon!, new ConfigSource(commandLine.Conf
     Text = configText!,
     Hocon = loaded.Hocon,
 });
+builder.AddCluster(options, loaded.Hocon!); // after the actor system: joins in the background, the data plane never waits for it
 builder.AddEdge(options); // after the actor system: its certificate events need the event hub subscribed
 builder.AddAdminOverrides(options); // after the actor system: waits for the first routing table, before Kestrel listens
 var started = false;

@@ -93,7 +93,8 @@ public static class AdminHosting
         var path = options.Admin.Path;
         {
             var healthz = new HealthzEndpoint(app.Services.GetRequiredService<RoutingTableStore>(), app.Lifetime,
-                FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
+                options.Cluster.Enabled ? options.Cluster.NodeName : FlowEvents.For(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).Node,
+                app.Services.GetService<FlowBalance.Actors.Cluster.ClusterViewStore>());
             ObservabilityHosting.MapGet(admin, "/healthz", healthz.Handle);
             if (options.Admin.Enabled)
             {

@@ -68,6 +68,8 @@ public static class ObservabilityHosting
     public static AkkaConfigurationBuilder AddEventHub(this AkkaConfigurationBuilder akka, IServiceProvider services) =>
         akka.WithActors((system, _) =>
         {
+            // In a cluster every event names its node as the fleet knows it.
+            if (services.GetRequiredService<FlowBalanceOptions>().Cluster is { Enabled: true } cluster) FlowEvents.For(system).Node = cluster.NodeName;
             var hub = system.ActorOf(EventHubActor.Props(
                 services.GetRequiredService<EventHistory>(), services.GetRequiredService<EventLogLines>(), services.GetRequiredService<EventMetrics>(),
                 services.GetRequiredService<LiveFeed<FlowEvent>>(), services.GetRequiredService<WebhookDispatcher>()), "events");
@@ -88,7 +90,8 @@ public static class ObservabilityHosting
         requests.AccessLog = services.GetService<AccessLogWriter>();
         var webhooks = services.GetRequiredService<WebhookDispatcher>();
         var status = new StatusEndpoint(services.GetRequiredService<FlowBalance.Actors.State.RoutingTableStore>(),
-            services.GetRequiredService<EventMetrics>(), FlowEvents.For(services.GetRequiredService<Akka.Actor.ActorSystem>()).Node);
+            services.GetRequiredService<EventMetrics>(), options.Cluster.Enabled ? options.Cluster.NodeName : FlowEvents.For(services.GetRequiredService<Akka.Actor.ActorSystem>()).Node,
+            services.GetService<FlowBalance.Actors.Cluster.ClusterViewStore>(), options.Cluster.Enabled ? options.Cluster.Region : null);
         services.GetRequiredService<StateMetrics>(); // its observable instruments exist from now on
         services.GetRequiredService<EdgeMetrics>();
         if (options.Metrics.Enabled) admin.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics");

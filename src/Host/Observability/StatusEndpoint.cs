@@ -10,7 +10,7 @@ namespace FlowBalance.Host.Observability;
 /// path sees them now (read from the published snapshots, never an Ask): state, breaker, health
 /// path and score, in-flight, and the last minute's requests/s, error rate, p50/p99.
 /// </summary>
-public sealed class StatusEndpoint(RoutingTableStore routes, EventMetrics events, string node)
+public sealed class StatusEndpoint(RoutingTableStore routes, EventMetrics events, string node, FlowBalance.Actors.Cluster.ClusterViewStore? cluster = null, string? region = null)
 {
     public static readonly string Version =
         typeof(StatusEndpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -27,10 +27,46 @@ public sealed class StatusEndpoint(RoutingTableStore routes, EventMetrics events
         json.WriteString("started", EventJson.Time(Started));
         json.WriteNumber("uptime_s", Math.Round((DateTimeOffset.UtcNow - Started).TotalSeconds, 1));
         json.WriteNumber("config_revision", events.Revision);
+        WriteNodes(json);
         json.WriteStartArray("services");
         foreach (var service in routes.Current.Services) StatusJson.WriteService(json, service);
         json.WriteEndArray();
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>
+    /// <c>nodes</c>: every member this node's cluster membership sees (alone: this node). Another node's
+    /// <c>revision</c> is null until nodes share their summaries.
+    /// </summary>
+    private void WriteNodes(Utf8JsonWriter json)
+    {
+        json.WriteStartArray("nodes");
+        if (cluster?.Current is not { } view)
+        {
+            WriteNode(json, node, region, null, "up", Version, events.Revision);
+        }
+        else
+        {
+            foreach (var member in view.Members)
+            {
+                WriteNode(json, member.Name, member.Region, member.Address, member.State, member.Version, member.Address == view.Self ? events.Revision : null);
+            }
+            if (!view.Members.Any(m => m.Address == view.Self)) WriteNode(json, node, region, view.Self.Length > 0 ? view.Self : null, "joining", Version, events.Revision);
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteNode(Utf8JsonWriter json, string name, string? region, string? address, string status, string version, long? revision)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", name);
+        json.WriteString("region", region);
+        json.WriteString("address", address);
+        json.WriteString("status", status);
+        json.WriteString("version", version);
+        if (revision is { } r) json.WriteNumber("revision", r);
+        else json.WriteNull("revision");
+        json.WriteEndObject();
     }
 }

@@ -5,13 +5,19 @@ namespace FlowBalance.Host.Admin.Api;
 
 /// <summary>
 /// <c>GET /healthz</c>, open to anyone (DNS failover and cloud load-balancer checks): 200 once the node
-/// routes (the first routing table is published), 503 before that and while it shuts down.
+/// routes (the first routing table is published) and, in a cluster, once it has been an Up member (it has
+/// caught up), 503 before that and while it shuts down. A node separated from the cluster later stays
+/// ready: it keeps serving its clients from its last configuration (<c>cluster</c> says <c>separated</c>).
 /// </summary>
-public sealed class HealthzEndpoint(RoutingTableStore routes, IHostApplicationLifetime lifetime, string node)
+public sealed class HealthzEndpoint(RoutingTableStore routes, IHostApplicationLifetime lifetime, string node, FlowBalance.Actors.Cluster.ClusterViewStore? cluster = null)
 {
+    private volatile bool _joined;
+
     public async Task Handle(HttpContext context)
     {
-        var ready = routes.Ready.IsCompletedSuccessfully && !lifetime.ApplicationStopping.IsCancellationRequested;
+        var view = cluster?.Current;
+        if (view is { SelfUp: true }) _joined = true;
+        var ready = routes.Ready.IsCompletedSuccessfully && !lifetime.ApplicationStopping.IsCancellationRequested && (cluster is null || _joined);
         context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
@@ -21,6 +27,7 @@ public sealed class HealthzEndpoint(RoutingTableStore routes, IHostApplicationLi
         json.WriteBoolean("live", true);
         json.WriteBoolean("ready", ready);
         json.WriteString("node", node);
+        if (view is not null) json.WriteString("cluster", view.SelfUp ? "up" : _joined ? "separated" : "joining");
         json.WriteEndObject();
     }
 }

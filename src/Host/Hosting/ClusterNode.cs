@@ -1,0 +1,116 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using FlowBalance.Actors.Cluster;
+using FlowBalance.Actors.Configuration;
+using AkkaConfig = Akka.Configuration.Config;
+
+namespace FlowBalance.Host.Hosting;
+
+/// <summary>
+/// This node's cluster membership, kept apart from the data plane: the clustered actor system runs in an
+/// inner host of its own, which this service starts, watches and recreates. When the split-brain resolver
+/// downs this node, or it is separated and removed, Akka terminates that system (and Akka.Hosting stops its
+/// host) while Kestrel, YARP and the local routing actors keep serving from their snapshots; a few seconds
+/// later a new incarnation joins the seeds again. On SIGTERM the inner host stops first: the node leaves the
+/// cluster gracefully (Akka's coordinated shutdown) while the outer host drains its requests.
+/// </summary>
+public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig file, ClusterViewStore views, ILoggerFactory loggers, ILogger<ClusterNode> log) : BackgroundService
+{
+    /// <summary>The clustered actor system's name: the same on every node (part of every Akka address), never shown to operators.</summary>
+    public const string SystemName = "flowbalance";
+
+    /// <summary>How long after a membership ends the next incarnation joins (Akka's own join retries take over from there).</summary>
+    private static readonly TimeSpan Rejoin = TimeSpan.FromSeconds(3);
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var cluster = options.Cluster;
+        for (var incarnation = 1; !stopping.IsCancellationRequested; incarnation++)
+        {
+            using var host = Build(cluster, incarnation);
+            try
+            {
+                await host.StartAsync(stopping);
+            }
+            catch (Exception error) when (!stopping.IsCancellationRequested && error is not OutOfMemoryException)
+            {
+                LogStartFailed(log, incarnation, error.Message);
+                await Pause(stopping);
+                continue;
+            }
+            LogJoining(log, incarnation, cluster.PublicAddress.ToString(), string.Join(", ", cluster.Seeds));
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            await Task.WhenAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, stopping));
+            if (stopping.IsCancellationRequested)
+            {
+                await host.StopAsync(CancellationToken.None); // leaves the cluster: coordinated shutdown's cluster phases
+                views.Publish(ClusterView.None);
+                return;
+            }
+            LogEnded(log, incarnation, Rejoin.TotalSeconds);
+            views.Publish(views.Current with { SelfUp = false, Members = [] });
+            await host.StopAsync(CancellationToken.None);
+            await Pause(stopping);
+        }
+    }
+
+    private static async Task Pause(CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(Rejoin, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    private IHost Build(FlowBalance.Actors.Configuration.ClusterOptions cluster, int incarnation) => new HostBuilder()
+        .ConfigureServices(services =>
+        {
+            services.AddSingleton(loggers);
+            services.AddSingleton<IHostLifetime, InnerHostLifetime>(); // no console lifetime: SIGTERM is the outer host's
+            services.AddAkka(SystemName, (akka, _) =>
+            {
+                akka.AddHocon(ClusterSettings.Tuning(cluster), HoconAddMode.Prepend)
+                    .AddHocon(file, HoconAddMode.Prepend) // the file's akka section tunes it further
+                    .ConfigureLoggers(l =>
+                    {
+                        l.LogLevel = AkkaDefaults.LogLevel(file);
+                        l.ClearLoggers();
+                        l.AddLoggerFactory();
+                    })
+                    .WithRemoting(ClusterRemoting.Options(cluster))
+                    .WithClustering(new Akka.Cluster.Hosting.ClusterOptions
+                    {
+                        SeedNodes = [.. cluster.Seeds.Select(seed => ClusterRemoting.AkkaAddress(SystemName, seed))],
+                        Roles = [ClusterMembershipActor.RegionRolePrefix + cluster.Region, ClusterMembershipActor.NodeRolePrefix + cluster.NodeName],
+                        AppVersion = Observability.StatusEndpoint.Version.Split('+')[0],
+                        SplitBrainResolver = new KeepMajorityOption(),
+                    })
+                    .WithActors((system, _) => system.ActorOf(ClusterMembershipActor.Props(views, incarnation), "membership"));
+            });
+        })
+        .Build();
+
+    /// <summary>The inner host answers to the outer one only: no Ctrl+C or SIGTERM handling, no "Application started" lines.</summary>
+    private sealed class InnerHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "cluster: incarnation {Incarnation} at {Address} joining {Seeds}")]
+    private static partial void LogJoining(ILogger logger, int incarnation, string address, string seeds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cluster: membership of incarnation {Incarnation} ended (downed by the split-brain resolver, or removed while unreachable); this node keeps serving from its last configuration and joins again in {Seconds} s")]
+    private static partial void LogEnded(ILogger logger, int incarnation, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "cluster: incarnation {Incarnation} could not start: {Reason}; retrying")]
+    private static partial void LogStartFailed(ILogger logger, int incarnation, string reason);
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using FlowBalance.Host.Tests.Support;
+using Xunit.Abstractions;
+
+namespace FlowBalance.Host.Tests.Cluster;
+
+/// <summary>
+/// Three real FlowBalance processes on loopback in two regions form one cluster over mutual TLS; a node that
+/// stops leaves, a crashed one is downed by the split-brain resolver and rejoins when it comes back; a stranger
+/// with another certificate never joins; and a single node opens no cluster port at all.
+/// </summary>
+public sealed class ClusterFormationTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Formation = TimeSpan.FromSeconds(60);
+
+    private static async Task<bool> SeesAsync(BalancerProcess node, string expected) =>
+        ClusterFleet.Describe(await ClusterFleet.NodesAsync(node)) == expected;
+
+    [Fact]
+    public async Task Three_nodes_in_two_regions_form_one_cluster_leave_and_are_downed_and_rejoin()
+    {
+        await using var backend = await TestBackend.StartAsync("served");
+        var clock = Stopwatch.StartNew();
+        void Mark(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,5:F1} s  {what}");
+        await using var fleet = await ClusterFleet.StartAsync(backend.Url, "eu", "eu", "us");
+        Mark("three processes listening");
+        const string all = "node-1 eu up, node-2 eu up, node-3 us up";
+        for (var i = 0; i < 3; i++)
+        {
+            var node = fleet[i];
+            await Eventually.True(() => SeesAsync(node, all), $"node-{i + 1} sees all three Up", Formation);
+        }
+        Mark("all three Up on every node");
+        var nodes = await ClusterFleet.NodesAsync(fleet[0]);
+        Assert.All(nodes, n => Assert.StartsWith("127.0.0.1:", n.GetProperty("address").GetString()));
+        Assert.Equal(1, nodes.Count(n => n.GetProperty("revision").ValueKind == JsonValueKind.Number)); // its own (the others' come with shared summaries)
+        using var healthz = await fleet[2].CreateClient().GetAsync("/__lb_admin__/healthz");
+        Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
+        Assert.Equal("up", JsonDocument.Parse(await healthz.Content.ReadAsStringAsync()).RootElement.GetProperty("cluster").GetString());
+        Assert.Equal("served", await fleet[0].CreateClient().GetStringAsync("/"));
+
+        // SIGTERM: the node leaves gracefully (exit 0) and the others see it gone.
+        Assert.Equal(0, await fleet.StopNodeAsync(2, crash: false));
+        await Eventually.True(() => SeesAsync(fleet[0], "node-1 eu up, node-2 eu up"), "node-3 left", TimeSpan.FromSeconds(20));
+        Mark("node-3 stopped (SIGTERM) and gone from node-1's view");
+
+        // Back, then kill -9: unreachable, then downed by the majority (stable_after 2 s), and the data plane of the others never noticed.
+        await fleet.StartNodeAsync(2);
+        await Eventually.True(() => SeesAsync(fleet[0], all), "node-3 rejoined", Formation);
+        Mark("node-3 restarted and Up");
+        await fleet.StopNodeAsync(2, crash: true);
+        Mark("node-3 killed (-9)");
+        await Eventually.True(async () => (await ClusterFleet.NodesAsync(fleet[0])).Any(n => n.GetProperty("status").GetString() == "unreachable"), "node-3 unreachable", TimeSpan.FromSeconds(20));
+        Mark("node-3 unreachable on node-1");
+        await Eventually.True(() => SeesAsync(fleet[0], "node-1 eu up, node-2 eu up"), "node-3 downed and removed", TimeSpan.FromSeconds(30));
+        Mark("node-3 downed by the resolver and removed");
+        Assert.Equal("served", await fleet[1].CreateClient().GetStringAsync("/"));
+        await fleet.StartNodeAsync(2);
+        await Eventually.True(() => SeesAsync(fleet[1], all), "node-3 rejoined after its crash", Formation);
+        Mark("node-3 restarted after its crash and Up");
+    }
+
+    [Fact]
+    public async Task A_node_with_another_certificate_is_refused_in_the_handshake_and_never_joins()
+    {
+        await using var backend = await TestBackend.StartAsync("guarded");
+        await using var fleet = await ClusterFleet.StartAsync(backend.Url, "eu", "eu");
+        await Eventually.True(() => SeesAsync(fleet[0], "node-1 eu up, node-2 eu up"), "the two nodes form a cluster", Formation);
+
+        using var other = new TempDirectory("flowbalance-stranger");
+        var (cert, key) = ClusterFleet.WriteCertificate(other.Path, "stranger"); // same subject, another key
+        var strangerConfig = fleet.Config(0, cert, key)
+            .Replace($"bind = \"127.0.0.1:{fleet.Ports[0]}\"", $"bind = \"127.0.0.1:{Ports.Refusing()}\"")
+            .Replace("node_name = \"node-1\"", "node_name = \"stranger\"");
+        await using var stranger = await BalancerProcess.StartAsync(strangerConfig);
+
+        await Eventually.True(() => fleet[0].Output.Contains("Certificate pinning failed"), "node-1 refuses the stranger's certificate", Formation);
+        Assert.Equal("node-1 eu up, node-2 eu up", ClusterFleet.Describe(await ClusterFleet.NodesAsync(fleet[0])));
+        Assert.Equal("stranger eu joining", ClusterFleet.Describe(await ClusterFleet.NodesAsync(stranger)));
+        using var healthz = await stranger.CreateClient().GetAsync("/__lb_admin__/healthz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, healthz.StatusCode); // never caught up with a cluster: not ready
+        Assert.Equal("guarded", await stranger.CreateClient().GetStringAsync("/")); // its own data plane still serves
+    }
+
+    [Fact]
+    public async Task A_single_node_opens_no_cluster_port()
+    {
+        await using var backend = await TestBackend.StartAsync("alone");
+        await using var balancer = await BalancerProcess.StartAsync($$"""flowbalance { backends = ["{{backend.Url}}"] }""");
+
+        var ports = ListeningPorts(balancer.ProcessId);
+        Assert.Equal([balancer.BaseAddress.Port], ports);
+        var nodes = await ClusterFleet.NodesAsync(balancer);
+        Assert.Equal("up", Assert.Single(nodes).GetProperty("status").GetString());
+        Assert.DoesNotContain("Akka.Remote", string.Join(",", AppDomainAssemblies(balancer)));
+    }
+
+    /// <summary>The TCP ports a process listens on, from /proc: its socket inodes matched against the kernel's LISTEN sockets.</summary>
+    private static int[] ListeningPorts(int pid)
+    {
+        var inodes = Directory.GetFiles($"/proc/{pid}/fd")
+            .Select(fd => { try { return new FileInfo(fd).LinkTarget; } catch (IOException) { return null; } })
+            .OfType<string>().Where(t => t.StartsWith("socket:[", StringComparison.Ordinal)).Select(t => t[8..^1]).ToHashSet();
+        return [.. new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(File.ReadLines).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 9 && f[3] == "0A" && inodes.Contains(f[9]))
+            .Select(f => Convert.ToInt32(f[1].Split(':')[1], 16)).Distinct().Order()];
+    }
+
+    /// <summary>The Akka assemblies the process has mapped (from /proc/PID/maps: a loaded assembly is a mapped file).</summary>
+    private static IEnumerable<string> AppDomainAssemblies(BalancerProcess balancer) =>
+        File.ReadLines($"/proc/{balancer.ProcessId}/maps").Where(l => l.Contains("Akka.", StringComparison.Ordinal)).Select(l => Path.GetFileName(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1])).Distinct();
+}
