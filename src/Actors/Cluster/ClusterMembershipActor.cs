@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 
 namespace FlowBalance.Actors.Cluster;
 
@@ -56,6 +57,13 @@ public sealed class ClusterMembershipActor : ReceiveActor
             _unreachable.Remove(back.Member.UniqueAddress);
             Publish();
         });
+        // The others removed this node while it could not hear them (a long pause, a partition): this membership
+        // is over even if its own view still lists them. The host then joins again as a new incarnation.
+        Receive<Akka.Remote.ThisActorSystemQuarantinedEvent>(quarantined =>
+        {
+            Context.GetLogger().Warning("{0} removed this node from the cluster (quarantined it); ending this membership to join again", quarantined.RemoteAddress);
+            CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
+        });
     }
 
     public static Props Props(ClusterViewStore store, int incarnation) => Akka.Actor.Props.Create(() => new ClusterMembershipActor(store, incarnation));
@@ -63,10 +71,15 @@ public sealed class ClusterMembershipActor : ReceiveActor
     protected override void PreStart()
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.ThisActorSystemQuarantinedEvent));
         Publish();
     }
 
-    protected override void PostStop() => _cluster.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
+    }
 
     private void Publish()
     {

@@ -27,8 +27,16 @@ public sealed record ClusterView(ImmutableArray<ClusterMember> Members, string S
 public sealed class ClusterViewStore
 {
     private ClusterView _current = ClusterView.None;
+    private volatile bool _beenUp;
 
     public ClusterView Current => Volatile.Read(ref _current);
 
-    public void Publish(ClusterView view) => Interlocked.Exchange(ref _current, view);
+    /// <summary>Whether this process has been an Up member at all: it has caught up with the fleet once.</summary>
+    public bool HasBeenUp => _beenUp;
+
+    public void Publish(ClusterView view)
+    {
+        if (view.SelfUp) _beenUp = true;
+        Interlocked.Exchange(ref _current, view);
+    }
 }

@@ -63,6 +63,39 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_node_the_others_downed_keeps_serving_and_rejoins_as_a_new_incarnation()
+    {
+        await using var backend = await TestBackend.StartAsync("kept");
+        await using var fleet = await ClusterFleet.StartAsync(backend.Url, "eu", "eu", "us");
+        const string all = "node-1 eu up, node-2 eu up, node-3 us up";
+        await Eventually.True(() => SeesAsync(fleet[0], all), "all three Up", Formation);
+        await Eventually.True(() => SeesAsync(fleet[2], all), "node-3 sees all three", Formation);
+
+        // Frozen (SIGSTOP) past the failure detector and stable_after: the majority downs node-3 and removes it.
+        System.Diagnostics.Process.Start("kill", ["-STOP", fleet[2].ProcessId.ToString()])!.WaitForExit();
+        try
+        {
+            await Eventually.True(() => SeesAsync(fleet[0], "node-1 eu up, node-2 eu up"), "the majority downs the frozen node-3", TimeSpan.FromSeconds(40));
+        }
+        finally
+        {
+            System.Diagnostics.Process.Start("kill", ["-CONT", fleet[2].ProcessId.ToString()])!.WaitForExit();
+        }
+
+        // Thawed, it learns it was downed: its clustered actor system ends, the process and its data plane do not.
+        using var client = fleet[2].CreateClient();
+        await Eventually.True(() => fleet[2].Output.Contains("cluster: membership of incarnation 1 ended"), "node-3's first membership ends", TimeSpan.FromSeconds(30));
+        Assert.Equal("kept", await client.GetStringAsync("/"));
+        using (var healthz = await client.GetAsync("/__lb_admin__/healthz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, healthz.StatusCode); // it caught up before: it stays in DNS while it rejoins
+        }
+        await Eventually.True(() => SeesAsync(fleet[0], all), "node-3 is back as a new incarnation", Formation);
+        Assert.Contains("cluster: incarnation 2 at 127.0.0.1:", fleet[2].Output);
+        Assert.Equal("kept", await client.GetStringAsync("/"));
+    }
+
+    [Fact]
     public async Task A_node_with_another_certificate_is_refused_in_the_handshake_and_never_joins()
     {
         await using var backend = await TestBackend.StartAsync("guarded");

@@ -11,13 +11,11 @@ namespace FlowBalance.Host.Admin.Api;
 /// </summary>
 public sealed class HealthzEndpoint(RoutingTableStore routes, IHostApplicationLifetime lifetime, string node, FlowBalance.Actors.Cluster.ClusterViewStore? cluster = null)
 {
-    private volatile bool _joined;
-
     public async Task Handle(HttpContext context)
     {
         var view = cluster?.Current;
-        if (view is { SelfUp: true }) _joined = true;
-        var ready = routes.Ready.IsCompletedSuccessfully && !lifetime.ApplicationStopping.IsCancellationRequested && (cluster is null || _joined);
+        var joined = cluster?.HasBeenUp ?? true;
+        var ready = routes.Ready.IsCompletedSuccessfully && !lifetime.ApplicationStopping.IsCancellationRequested && joined;
         context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
@@ -27,7 +25,7 @@ public sealed class HealthzEndpoint(RoutingTableStore routes, IHostApplicationLi
         json.WriteBoolean("live", true);
         json.WriteBoolean("ready", ready);
         json.WriteString("node", node);
-        if (view is not null) json.WriteString("cluster", view.SelfUp ? "up" : _joined ? "separated" : "joining");
+        if (view is not null) json.WriteString("cluster", view.SelfUp ? "up" : joined ? "separated" : "joining");
         json.WriteEndObject();
     }
 }
