@@ -27,12 +27,19 @@ public sealed record ClusterView(ImmutableArray<ClusterMember> Members, string S
 public sealed class ClusterViewStore
 {
     private ClusterView _current = ClusterView.None;
+    private ImmutableDictionary<string, NodeSummary> _summaries = ImmutableDictionary<string, NodeSummary>.Empty;
     private volatile bool _beenUp;
 
     public ClusterView Current => Volatile.Read(ref _current);
 
     /// <summary>Whether this process has been an Up member at all: it has caught up with the fleet once.</summary>
     public bool HasBeenUp => _beenUp;
+
+    /// <summary>Every node's latest <see cref="NodeSummary"/> by node name, as gossip brought it here.</summary>
+    public ImmutableDictionary<string, NodeSummary> Summaries => Volatile.Read(ref _summaries);
+
+    public void PublishSummaries(IImmutableDictionary<string, NodeSummary> summaries) =>
+        Interlocked.Exchange(ref _summaries, summaries.ToImmutableDictionary());
 
     public void Publish(ClusterView view)
     {

@@ -17,7 +17,8 @@ namespace FlowBalance.Host.Hosting;
 /// later a new incarnation joins the seeds again. On SIGTERM the inner host stops first: the node leaves the
 /// cluster gracefully (Akka's coordinated shutdown) while the outer host drains its requests.
 /// </summary>
-public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig file, ClusterViewStore views, ILoggerFactory loggers, ILogger<ClusterNode> log) : BackgroundService
+public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig file, ClusterViewStore views, Func<NodeSummary> summary, ILoggerFactory loggers, ILogger<ClusterNode> log)
+    : BackgroundService
 {
     /// <summary>The clustered actor system's name: the same on every node (part of every Akka address), never shown to operators.</summary>
     public const string SystemName = "flowbalance";
@@ -92,7 +93,13 @@ public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig f
                         AppVersion = Observability.StatusEndpoint.Version.Split('+')[0],
                         SplitBrainResolver = new KeepMajorityOption(),
                     })
-                    .WithActors((system, _) => system.ActorOf(ClusterMembershipActor.Props(views, incarnation), "membership"));
+                    .WithDistributedData(new DDataOptions { Name = "replicator" })
+                    .WithCustomSerializer("flowbalance", [typeof(IClusterMessage)], system => new ClusterWireSerializer(system))
+                    .WithActors((system, _) =>
+                    {
+                        system.ActorOf(ClusterMembershipActor.Props(views, incarnation), "membership");
+                        system.ActorOf(NodeSummaryActor.Props(views, summary), "summary");
+                    });
             });
         })
         .Build();

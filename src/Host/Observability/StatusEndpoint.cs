@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using FlowBalance.Actors.Cluster;
 using FlowBalance.Actors.State;
 
 namespace FlowBalance.Host.Observability;
@@ -36,8 +37,8 @@ public sealed class StatusEndpoint(RoutingTableStore routes, EventMetrics events
     }
 
     /// <summary>
-    /// <c>nodes</c>: every member this node's cluster membership sees (alone: this node). Another node's
-    /// <c>revision</c> is null until nodes share their summaries.
+    /// <c>nodes</c>: every member this node's cluster membership sees (alone: this node), with the revision and
+    /// requests per second each one last told the fleet (<c>fb-nodes</c>; null until its first summary arrives).
     /// </summary>
     private void WriteNodes(Utf8JsonWriter json)
     {
@@ -48,16 +49,18 @@ public sealed class StatusEndpoint(RoutingTableStore routes, EventMetrics events
         }
         else
         {
+            var summaries = cluster.Summaries;
             foreach (var member in view.Members)
             {
-                WriteNode(json, member.Name, member.Region, member.Address, member.State, member.Version, member.Address == view.Self ? events.Revision : null);
+                var told = summaries.GetValueOrDefault(member.Name);
+                WriteNode(json, member.Name, member.Region, member.Address, member.State, member.Version, member.Address == view.Self ? events.Revision : told?.Revision, told);
             }
             if (!view.Members.Any(m => m.Address == view.Self)) WriteNode(json, node, region, view.Self.Length > 0 ? view.Self : null, "joining", Version, events.Revision);
         }
         json.WriteEndArray();
     }
 
-    private static void WriteNode(Utf8JsonWriter json, string name, string? region, string? address, string status, string version, long? revision)
+    private static void WriteNode(Utf8JsonWriter json, string name, string? region, string? address, string status, string version, long? revision, NodeSummary? told = null)
     {
         json.WriteStartObject();
         json.WriteString("name", name);
@@ -67,6 +70,11 @@ public sealed class StatusEndpoint(RoutingTableStore routes, EventMetrics events
         json.WriteString("version", version);
         if (revision is { } r) json.WriteNumber("revision", r);
         else json.WriteNull("revision");
+        if (told is not null)
+        {
+            json.WriteNumber("requests_per_second", told.RequestsPerSecond);
+            json.WriteString("summary_at", EventJson.Time(told.At));
+        }
         json.WriteEndObject();
     }
 }

@@ -15,8 +15,23 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Formation = TimeSpan.FromSeconds(60);
 
-    private static async Task<bool> SeesAsync(BalancerProcess node, string expected) =>
-        ClusterFleet.Describe(await ClusterFleet.NodesAsync(node)) == expected;
+    private string _lastSeen = "";
+
+    private async Task<bool> SeesAsync(BalancerProcess node, string expected) =>
+        (_lastSeen = ClusterFleet.Describe(await ClusterFleet.NodesAsync(node))) == expected;
+
+    /// <summary>Waits until <paramref name="node"/> sees exactly <paramref name="expected"/>; a timeout says what it saw last.</summary>
+    private async Task UntilSeesAsync(BalancerProcess node, string expected, string what, TimeSpan within)
+    {
+        try
+        {
+            await Eventually.True(() => SeesAsync(node, expected), what, within);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}; last seen: {_lastSeen}", timeout);
+        }
+    }
 
     [Fact]
     public async Task Three_nodes_in_two_regions_form_one_cluster_leave_and_are_downed_and_rejoin()
@@ -30,12 +45,16 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
         for (var i = 0; i < 3; i++)
         {
             var node = fleet[i];
-            await Eventually.True(() => SeesAsync(node, all), $"node-{i + 1} sees all three Up", Formation);
+            await UntilSeesAsync(node, all, $"node-{i + 1} sees all three Up", Formation);
         }
         Mark("all three Up on every node");
         var nodes = await ClusterFleet.NodesAsync(fleet[0]);
         Assert.All(nodes, n => Assert.StartsWith("127.0.0.1:", n.GetProperty("address").GetString()));
-        Assert.Equal(1, nodes.Count(n => n.GetProperty("revision").ValueKind == JsonValueKind.Number)); // its own (the others' come with shared summaries)
+        // Each node's summary (its revision, its req/s) reaches the others through Akka.DistributedData, with our serializer.
+        await Eventually.True(async () => (await ClusterFleet.NodesAsync(fleet[0])).All(n => n.GetProperty("revision").ValueKind == JsonValueKind.Number
+            && n.TryGetProperty("requests_per_second", out _)), "node-1 knows every node's revision", TimeSpan.FromSeconds(20));
+        Assert.All(await ClusterFleet.NodesAsync(fleet[2]), n => Assert.Equal(1, n.GetProperty("revision").GetInt64()));
+        Mark("every node's summary on node-1");
         using var healthz = await fleet[2].CreateClient().GetAsync("/__lb_admin__/healthz");
         Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
         Assert.Equal("up", JsonDocument.Parse(await healthz.Content.ReadAsStringAsync()).RootElement.GetProperty("cluster").GetString());
@@ -43,22 +62,22 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
 
         // SIGTERM: the node leaves gracefully (exit 0) and the others see it gone.
         Assert.Equal(0, await fleet.StopNodeAsync(2, crash: false));
-        await Eventually.True(() => SeesAsync(fleet[0], "node-1 eu up, node-2 eu up"), "node-3 left", TimeSpan.FromSeconds(20));
+        await UntilSeesAsync(fleet[0], "node-1 eu up, node-2 eu up", "node-3 left", TimeSpan.FromSeconds(20));
         Mark("node-3 stopped (SIGTERM) and gone from node-1's view");
 
         // Back, then kill -9: unreachable, then downed by the majority (stable_after 2 s), and the data plane of the others never noticed.
         await fleet.StartNodeAsync(2);
-        await Eventually.True(() => SeesAsync(fleet[0], all), "node-3 rejoined", Formation);
+        await UntilSeesAsync(fleet[0], all, "node-3 rejoined", Formation);
         Mark("node-3 restarted and Up");
         await fleet.StopNodeAsync(2, crash: true);
         Mark("node-3 killed (-9)");
         await Eventually.True(async () => (await ClusterFleet.NodesAsync(fleet[0])).Any(n => n.GetProperty("status").GetString() == "unreachable"), "node-3 unreachable", TimeSpan.FromSeconds(20));
         Mark("node-3 unreachable on node-1");
-        await Eventually.True(() => SeesAsync(fleet[0], "node-1 eu up, node-2 eu up"), "node-3 downed and removed", TimeSpan.FromSeconds(30));
+        await UntilSeesAsync(fleet[0], "node-1 eu up, node-2 eu up", "node-3 downed and removed", TimeSpan.FromSeconds(30));
         Mark("node-3 downed by the resolver and removed");
         Assert.Equal("served", await fleet[1].CreateClient().GetStringAsync("/"));
         await fleet.StartNodeAsync(2);
-        await Eventually.True(() => SeesAsync(fleet[1], all), "node-3 rejoined after its crash", Formation);
+        await UntilSeesAsync(fleet[1], all, "node-3 rejoined after its crash", Formation);
         Mark("node-3 restarted after its crash and Up");
     }
 
@@ -68,14 +87,14 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
         await using var backend = await TestBackend.StartAsync("kept");
         await using var fleet = await ClusterFleet.StartAsync(backend.Url, "eu", "eu", "us");
         const string all = "node-1 eu up, node-2 eu up, node-3 us up";
-        await Eventually.True(() => SeesAsync(fleet[0], all), "all three Up", Formation);
-        await Eventually.True(() => SeesAsync(fleet[2], all), "node-3 sees all three", Formation);
+        await UntilSeesAsync(fleet[0], all, "all three Up", Formation);
+        await UntilSeesAsync(fleet[2], all, "node-3 sees all three", Formation);
 
         // Frozen (SIGSTOP) past the failure detector and stable_after: the majority downs node-3 and removes it.
         System.Diagnostics.Process.Start("kill", ["-STOP", fleet[2].ProcessId.ToString()])!.WaitForExit();
         try
         {
-            await Eventually.True(() => SeesAsync(fleet[0], "node-1 eu up, node-2 eu up"), "the majority downs the frozen node-3", TimeSpan.FromSeconds(40));
+            await UntilSeesAsync(fleet[0], "node-1 eu up, node-2 eu up", "the majority downs the frozen node-3", TimeSpan.FromSeconds(40));
         }
         finally
         {
@@ -90,7 +109,7 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
         {
             Assert.Equal(HttpStatusCode.OK, healthz.StatusCode); // it caught up before: it stays in DNS while it rejoins
         }
-        await Eventually.True(() => SeesAsync(fleet[0], all), "node-3 is back as a new incarnation", Formation);
+        await UntilSeesAsync(fleet[0], all, "node-3 is back as a new incarnation", Formation);
         Assert.Contains("cluster: incarnation 2 at 127.0.0.1:", fleet[2].Output);
         Assert.Equal("kept", await client.GetStringAsync("/"));
     }
@@ -100,7 +119,7 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
     {
         await using var backend = await TestBackend.StartAsync("guarded");
         await using var fleet = await ClusterFleet.StartAsync(backend.Url, "eu", "eu");
-        await Eventually.True(() => SeesAsync(fleet[0], "node-1 eu up, node-2 eu up"), "the two nodes form a cluster", Formation);
+        await UntilSeesAsync(fleet[0], "node-1 eu up, node-2 eu up", "the two nodes form a cluster", Formation);
 
         using var other = new TempDirectory("flowbalance-stranger");
         var (cert, key) = ClusterFleet.WriteCertificate(other.Path, "stranger"); // same subject, another key
