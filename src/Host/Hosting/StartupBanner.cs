@@ -46,8 +46,9 @@ public static class StartupBanner
         if (failedPlugins.Count > 0) text.AppendLine($"  plugins not loaded: {string.Join(", ", failedPlugins)} (reasons above)");
         if (Tls(options) is { } tls) text.AppendLine($"  tls: {tls}");
         text.AppendLine($"  {GcBudget.Describe(Environment.GetEnvironmentVariable)}");
-        text.AppendLine($"  admin: {Admin(options)}");
+        // The login line first: a reader that saw the admin line has seen whether there is one.
         if (newAdminToken is not null && bound.Count > 0) text.AppendLine(LoginLine(options.Admin.Listen is null ? bound[0] : bound[^1], options.Admin.Path, newAdminToken));
+        text.AppendLine($"  admin: {Admin(options)}");
         foreach (var warning in options.Warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString();
     }

@@ -51,6 +51,8 @@ public sealed partial class AdminAuthTests
         string token;
         await using (var first = await BalancerProcess.StartWithArgumentsAsync(["--config", file.Path, "--listen", "http://127.0.0.1:0"], noToken))
         {
+            // The banner's lines reach the output one by one: "listening" may be read before the login line.
+            await Eventually.True(() => LoginLine().IsMatch(first.Output), "the banner's login line is printed");
             token = LoginLine().Match(first.Output).Groups["token"].Value;
             Assert.StartsWith("fbt_", token);
             Assert.Contains($"{first.BaseAddress.ToString().TrimEnd('/')}{Admin}/login?token={token}", first.Output);
@@ -61,6 +63,7 @@ public sealed partial class AdminAuthTests
         Assert.Equal(-1, IndexOf(database, System.Text.Encoding.UTF8.GetBytes(token))); // the token itself is nowhere on disk
 
         await using var second = await BalancerProcess.StartWithArgumentsAsync(["--config", file.Path, "--listen", "http://127.0.0.1:0"], noToken);
+        await Eventually.True(() => second.Output.Contains("  admin: "), "the banner's admin line is printed"); // the login line would come before it
         Assert.DoesNotMatch(LoginLine(), second.Output);
         using var again = second.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await Bearer(again, token, Admin + "/api/v1/status")).StatusCode);

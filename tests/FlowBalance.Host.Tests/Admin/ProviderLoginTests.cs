@@ -169,6 +169,40 @@ public sealed partial class ProviderLoginTests
     }
 
     [Fact]
+    public async Task Edited_roles_apply_to_open_sessions_after_a_restart_and_a_user_they_drop_is_out()
+    {
+        await using var idp = await LoginProvider.StartAsync();
+        await using var backend = await TestBackend.StartAsync("roles");
+        using var file = new TempConfigFile(GitHubConfig(backend.Url, idp));
+        string[] args = ["--config", file.Path, "--listen", "http://127.0.0.1:0"];
+        idp.User = Hubot;
+        string cookie;
+        await using (var first = await BalancerProcess.StartWithArgumentsAsync(args, Secret(idp)))
+        {
+            var browser = new ProviderBrowser(first.BaseAddress);
+            Assert.Equal(HttpStatusCode.OK, (await browser.LogInAsync("github")).Status);
+            Assert.Equal("operator", (await browser.JsonAsync("/api/v1/session")).GetProperty("role").GetString());
+            cookie = browser.SessionCookie!;
+        }
+
+        // The team rule becomes admin: the same session (the same cookie, after a restart) is admin now.
+        await File.WriteAllTextAsync(file.Path, GitHubConfig(backend.Url, idp).Replace("roles { admin = [\"github:octocat\"], operator = [\"github-team:acme/sre\"] }", "roles { admin = [\"github-team:acme/sre\"] }"));
+        await using (var second = await BalancerProcess.StartWithArgumentsAsync(args, Secret(idp)))
+        {
+            var same = ProviderBrowser.WithSession(second.BaseAddress, cookie);
+            Assert.Equal("admin", (await same.JsonAsync("/api/v1/session")).GetProperty("role").GetString());
+        }
+
+        // No rule and no list names hubot's org any more: the session is refused and ended.
+        await File.WriteAllTextAsync(file.Path, GitHubConfig(backend.Url, idp).Replace("allowed_orgs = [\"acme\"]", "allowed_orgs = [\"other\"]")
+            .Replace("roles { admin = [\"github:octocat\"], operator = [\"github-team:acme/sre\"] }", "roles { admin = [\"github:octocat\"] }"));
+        await using var third = await BalancerProcess.StartWithArgumentsAsync(args, Secret(idp));
+        var dropped = ProviderBrowser.WithSession(third.BaseAddress, cookie);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await dropped.GetAsync("/api/v1/session")).StatusCode);
+        Assert.Null(dropped.SessionCookie); // signed out: the cookie is deleted too
+    }
+
+    [Fact]
     public async Task Google_login_takes_only_verified_addresses_in_allowed_domains_and_its_secret_is_masked()
     {
         await using var idp = await LoginProvider.StartAsync();

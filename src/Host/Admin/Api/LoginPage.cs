@@ -21,7 +21,9 @@ public static class LoginPage
         var returnQuery = back.Length > 0 ? "?return=" + Uri.EscapeDataString(context.Request.Query["return"].ToString()) : "";
         var buttons = string.Concat(admin.Auth.Providers.Select(p =>
             $"<a class=\"provider\" id=\"login-{p}\" href=\"{adminPath}/login/{p}{WebUtility.HtmlEncode(returnQuery)}\">Log in with {WebUtility.HtmlEncode(LoginProviders.Label(p, admin.Auth))}</a>"));
-        var (open, close) = buttons.Length > 0 ? ("<details><summary>Log in with the admin token</summary>", "</details>") : ("", "");
+        // Unfolded when the token is what is being used (the printed URL's ?token=, or a refused token).
+        var unfold = token.Length > 0 || error is not null && HttpMethods.IsPost(context.Request.Method) ? " open" : "";
+        var (open, close) = buttons.Length > 0 ? ($"<details{unfold}><summary>Log in with the admin token</summary>", "</details>") : ("", "");
         context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["Referrer-Policy"] = "no-referrer"; // the token may be in this page's URL
