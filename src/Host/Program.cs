@@ -104,6 +104,11 @@ catch (Exception e) when (e is System.Net.Sockets.SocketException // an address 
     Console.Error.WriteLine($"flowbalance: cannot listen on {string.Join(", ", options.Listen.Select(l => l.Url))}: {e.Message}");
     return 1;
 }
+catch (ClusterNode.ClusterBindException e)
+{
+    Console.Error.WriteLine($"flowbalance: {e.Message}");
+    return 1;
+}
 catch (Exception e) when (!started && AkkaSettings.Refused(e))
 {
     // A value in the file's akka { } section that Akka.NET refuses while the actor system starts.

@@ -13,6 +13,8 @@ public static class ClusterHosting
     public static WebApplicationBuilder AddCluster(this WebApplicationBuilder builder, FlowBalanceOptions options, AkkaConfig file)
     {
         if (!options.Cluster.Enabled) return builder;
+        // Akka.Hosting logs a failed start as FATAL with the whole stack; ClusterNode and Program report it in one line.
+        builder.Logging.AddFilter("Akka.Hosting.AkkaHostedService", LogLevel.None);
         builder.Services.AddSingleton<ClusterViewStore>();
         builder.Services.AddHostedService(sp => new ClusterNode(options, file, sp.GetRequiredService<ClusterViewStore>(), Summary(sp, options),
             sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ILogger<ClusterNode>>()));

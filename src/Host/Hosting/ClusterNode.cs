@@ -26,21 +26,47 @@ public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig f
     /// <summary>How long after a membership ends the next incarnation joins (Akka's own join retries take over from there).</summary>
     private static readonly TimeSpan Rejoin = TimeSpan.FromSeconds(3);
 
+    private IHost? _first;
+
+    /// <summary>
+    /// The first incarnation starts with the host: a cluster port that cannot be bound stops startup with one line
+    /// (exit 1, as a listen port in use does) instead of retrying forever. Joining the seeds happens afterwards.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Tried first: Akka.Hosting prints a failed bind to the console with its whole stack before rethrowing.
+        if (await PortRefusal(options.Cluster.Bind) is { } refusal) throw new ClusterBindException($"cannot listen for the cluster on {options.Cluster.Bind} (cluster.bind): {refusal.Message}", refusal);
+        _first = Build(options.Cluster, 1);
+        try
+        {
+            await _first.StartAsync(cancellationToken);
+        }
+        catch (Exception error) when (BindFailure(error) is { } socket)
+        {
+            _first.Dispose();
+            throw new ClusterBindException($"cannot listen for the cluster on {options.Cluster.Bind} (cluster.bind): {socket.Message}", error);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var cluster = options.Cluster;
         for (var incarnation = 1; !stopping.IsCancellationRequested; incarnation++)
         {
-            using var host = Build(cluster, incarnation);
-            try
+            using var host = incarnation == 1 ? _first! : Build(cluster, incarnation);
+            if (incarnation > 1)
             {
-                await host.StartAsync(stopping);
-            }
-            catch (Exception error) when (!stopping.IsCancellationRequested && error is not OutOfMemoryException)
-            {
-                LogStartFailed(log, incarnation, error.Message);
-                await Pause(stopping);
-                continue;
+                try
+                {
+                    await host.StartAsync(stopping);
+                }
+                catch (Exception error) when (!stopping.IsCancellationRequested && error is not OutOfMemoryException)
+                {
+                    LogStartFailed(log, incarnation, (BindFailure(error) ?? error).Message);
+                    await Pause(stopping);
+                    continue;
+                }
             }
             LogJoining(log, incarnation, cluster.PublicAddress.ToString(), string.Join(", ", cluster.Seeds));
             var system = host.Services.GetRequiredService<ActorSystem>();
@@ -57,6 +83,33 @@ public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig f
             await Pause(stopping);
         }
     }
+
+    /// <summary>Whether <paramref name="bind"/> can be listened on now (taken, or not this machine's address: the socket error).</summary>
+    private static async Task<System.Net.Sockets.SocketException?> PortRefusal(FlowBalance.Actors.Configuration.ClusterAddress bind)
+    {
+        try
+        {
+            var address = bind.IsWildcard ? (bind.Host == "::" ? System.Net.IPAddress.IPv6Any : System.Net.IPAddress.Any)
+                : System.Net.IPAddress.TryParse(bind.Host, out var ip) ? ip : (await System.Net.Dns.GetHostAddressesAsync(bind.Host))[0];
+            using var probe = new System.Net.Sockets.TcpListener(address, bind.Port);
+            probe.Start();
+            probe.Stop();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException refused)
+        {
+            return refused;
+        }
+    }
+
+    /// <summary>The socket error under Akka's "Failed to bind" (wrapped in several AggregateExceptions), or null.</summary>
+    private static System.Net.Sockets.SocketException? BindFailure(Exception? error) => error switch
+    {
+        null => null,
+        System.Net.Sockets.SocketException socket => socket,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(BindFailure).FirstOrDefault(s => s is not null),
+        _ => BindFailure(error.InnerException),
+    };
 
     private static async Task Pause(CancellationToken stopping)
     {
@@ -103,6 +156,9 @@ public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig f
             });
         })
         .Build();
+
+    /// <summary>Startup stops: the cluster's port is taken or not this machine's (Program prints the message, exit 1).</summary>
+    public sealed class ClusterBindException(string message, Exception inner) : Exception(message, inner);
 
     /// <summary>The inner host answers to the outer one only: no Ctrl+C or SIGTERM handling, no "Application started" lines.</summary>
     private sealed class InnerHostLifetime : IHostLifetime

@@ -137,6 +137,28 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_cluster_port_in_use_stops_startup_with_one_line()
+    {
+        using var folder = new TempDirectory("flowbalance-cluster-port");
+        var (cert, key) = ClusterFleet.WriteCertificate(folder.Path, "cluster");
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var file = new TempConfigFile($$"""
+            flowbalance {
+              demo_backends = 1
+              cluster { enabled = true, bind = "127.0.0.1:{{port}}", seeds = ["127.0.0.1:{{port}}"], tls { certificate = "{{cert}}", key = "{{key}}" } }
+            }
+            """);
+
+        var (exit, output) = await BalancerProcess.RunToExitAsync(["--config", file.Path, "--listen", "http://127.0.0.1:0"]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"flowbalance: cannot listen for the cluster on 127.0.0.1:{port} (cluster.bind): Address already in use", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
     public async Task A_single_node_opens_no_cluster_port()
     {
         await using var backend = await TestBackend.StartAsync("alone");
