@@ -40,8 +40,22 @@ internal static class ClusterReader
             else
             {
                 ConfigKeys.CheckUnknown(tls, TlsKeys);
+                foreach (var missing in TlsKeys.Where(k => tls.Child(k) is null)) tls.Errors.Add($"{tls.Path}.{missing}", $"is required: the PEM {(missing == "key" ? "private key" : "certificate")} file every node shares");
                 certificate = tls.Child("certificate") is { } c ? ExistingFile(c, baseDirectory) : null;
                 key = tls.Child("key") is { } k ? ExistingFile(k, baseDirectory) : null;
+                if (certificate is not null && key is not null)
+                {
+                    // Read as startup will: a key that does not match the certificate is found here, with its key and line.
+                    try
+                    {
+                        PemCertificate.Load(certificate, key).Leaf.Dispose();
+                    }
+                    catch (CertificateFileException e)
+                    {
+                        tls.Errors.Add($"{tls.Path}.{(e.AboutKey ? "key" : "certificate")}", e.Message);
+                        (certificate, key) = (null, null);
+                    }
+                }
             }
         }
         var stableAfter = node.Child("stable_after")?.Duration(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5)) ?? TimeSpan.FromSeconds(20);
@@ -49,7 +63,7 @@ internal static class ClusterReader
         {
             if (seeds.Count == 0) node.Errors.Add($"{node.Path}.seeds", "is required with enabled = true: the host:port of one or more nodes to join, the same ordered list on every node (the first one forms a new cluster)");
             if (publicAddress is null && bind.IsWildcard) node.Errors.Add($"{node.Path}.public_address", $"is required when bind is {bind.Host} (every interface): the host:port the other nodes reach this one at, such as \"10.0.0.5:{bind.Port}\"");
-            if (certificate is null || key is null)
+            if (node.Child("tls") is null)
             {
                 node.Errors.Add($"{node.Path}.tls", "is required with enabled = true: the certificate and key every node shares, so no stranger can join (make one with: openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=flowbalance-cluster -keyout cluster.key -out cluster.pem, and copy both files to every node)");
             }

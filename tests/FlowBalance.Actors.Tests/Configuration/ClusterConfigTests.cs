@@ -21,8 +21,7 @@ public sealed class ClusterConfigTests : IDisposable
     [Fact]
     public void Cluster_keys_are_read_in_flowbalance_words()
     {
-        File.WriteAllText(Path.Combine(_folder, "cluster.pem"), "-----BEGIN CERTIFICATE-----");
-        File.WriteAllText(Path.Combine(_folder, "cluster.key"), "-----BEGIN PRIVATE KEY-----");
+        WriteCertificate("cluster");
         var result = ConfigLoader.Parse("""
             flowbalance {
               demo_backends = 1
@@ -65,6 +64,36 @@ public sealed class ClusterConfigTests : IDisposable
             "flowbalance.cluster.public_address (line 3): is required when bind is 0.0.0.0 (every interface): the host:port the other nodes reach this one at, such as \"10.0.0.5:4053\"",
             "flowbalance.cluster.tls (line 3): is required with enabled = true: the certificate and key every node shares, so no stranger can join (make one with: openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=flowbalance-cluster -keyout cluster.key -out cluster.pem, and copy both files to every node)",
         ], errors);
+    }
+
+    [Fact]
+    public void A_key_that_is_not_the_certificate_s_is_refused_at_load()
+    {
+        WriteCertificate("cluster");
+        WriteCertificate("other");
+        var result = ConfigLoader.Parse("""
+            flowbalance {
+              demo_backends = 1
+              cluster {
+                enabled = true, bind = "127.0.0.1:4053", seeds = ["127.0.0.1:4053"]
+                tls { certificate = "cluster.pem", key = "other.key" }
+              }
+            }
+            """, null, _folder);
+
+        var error = Assert.Single(result.Errors).ToString();
+        Assert.StartsWith($"flowbalance.cluster.tls.key (line 5): {Path.Combine(_folder, "other.key")} is not a PEM private key for {Path.Combine(_folder, "cluster.pem")}", error);
+    }
+
+    /// <summary>A self-signed certificate and its key, as the README's openssl line makes them.</summary>
+    private void WriteCertificate(string name)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=flowbalance-cluster", rsa,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        File.WriteAllText(Path.Combine(_folder, name + ".pem"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(_folder, name + ".key"), rsa.ExportPkcs8PrivateKeyPem());
     }
 
     [Fact]
