@@ -49,6 +49,10 @@ public static class StartupBanner
         // The login line first: a reader that saw the admin line has seen whether there is one.
         if (newAdminToken is not null && bound.Count > 0) text.AppendLine(LoginLine(options.Admin.Listen is null ? bound[0] : bound[^1], options.Admin.Path, newAdminToken));
         text.AppendLine($"  admin: {Admin(options)}");
+        if (options.Cluster is { Enabled: true } cluster)
+        {
+            text.AppendLine($"  cluster: node {cluster.NodeName} in {cluster.Region} at {cluster.PublicAddress} (TLS, pinned certificate), seeds {string.Join(", ", cluster.Seeds)}; joining in the background");
+        }
         foreach (var warning in options.Warnings) text.AppendLine($"  warning: {warning}");
         return text.ToString();
     }

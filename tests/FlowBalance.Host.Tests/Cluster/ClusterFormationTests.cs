@@ -48,11 +48,14 @@ public sealed class ClusterFormationTests(ITestOutputHelper output)
             await UntilSeesAsync(node, all, $"node-{i + 1} sees all three Up", Formation);
         }
         Mark("all three Up on every node");
+        Assert.Contains($"  cluster: node node-3 in us at 127.0.0.1:{fleet.Ports[2]} (TLS, pinned certificate), seeds 127.0.0.1:{fleet.Ports[0]}, 127.0.0.1:{fleet.Ports[1]}", fleet[2].Output);
         var nodes = await ClusterFleet.NodesAsync(fleet[0]);
         Assert.All(nodes, n => Assert.StartsWith("127.0.0.1:", n.GetProperty("address").GetString()));
         // Each node's summary (its revision, its req/s) reaches the others through Akka.DistributedData, with our serializer.
         await Eventually.True(async () => (await ClusterFleet.NodesAsync(fleet[0])).All(n => n.GetProperty("revision").ValueKind == JsonValueKind.Number
             && n.TryGetProperty("requests_per_second", out _)), "node-1 knows every node's revision", TimeSpan.FromSeconds(20));
+        await Eventually.True(async () => (await ClusterFleet.NodesAsync(fleet[2])).All(n => n.GetProperty("revision").ValueKind == JsonValueKind.Number),
+            "node-3 knows every node's revision", TimeSpan.FromSeconds(20));
         Assert.All(await ClusterFleet.NodesAsync(fleet[2]), n => Assert.Equal(1, n.GetProperty("revision").GetInt64()));
         Mark("every node's summary on node-1");
         using var healthz = await fleet[2].CreateClient().GetAsync("/__lb_admin__/healthz");
