@@ -35,16 +35,16 @@ public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig f
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Tried first: Akka.Hosting prints a failed bind to the console with its whole stack before rethrowing.
-        if (await PortRefusal(options.Cluster.Bind) is { } refusal) throw new ClusterBindException($"cannot listen for the cluster on {options.Cluster.Bind} (cluster.bind): {refusal.Message}", refusal);
+        if (await PortRefusal(options.Cluster.Bind) is { } refusal) throw BindRefused(refusal, refusal);
         _first = Build(options.Cluster, 1);
         try
         {
             await _first.StartAsync(cancellationToken);
         }
-        catch (Exception error) when (BindFailure(error) is { } socket)
+        catch (Exception error) when (BindFailure(error) is { } socket) // taken between the probe and Akka's bind
         {
             _first.Dispose();
-            throw new ClusterBindException($"cannot listen for the cluster on {options.Cluster.Bind} (cluster.bind): {socket.Message}", error);
+            throw BindRefused(socket, error);
         }
         await base.StartAsync(cancellationToken);
     }
@@ -83,6 +83,9 @@ public sealed partial class ClusterNode(FlowBalanceOptions options, AkkaConfig f
             await Pause(stopping);
         }
     }
+
+    private ClusterBindException BindRefused(System.Net.Sockets.SocketException socket, Exception cause) =>
+        new($"cannot listen for the cluster on {options.Cluster.Bind} (cluster.bind): {socket.Message}", cause);
 
     /// <summary>Whether <paramref name="bind"/> can be listened on now (taken, or not this machine's address: the socket error).</summary>
     private static async Task<System.Net.Sockets.SocketException?> PortRefusal(FlowBalance.Actors.Configuration.ClusterAddress bind)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Akka.Remote.Hosting;
 using Akka.Remote.Transport.DotNetty;
 using FlowBalance.Actors.Configuration;
@@ -19,7 +18,8 @@ public static class ClusterRemoting
 
     public static RemoteOptions Options(ClusterOptions cluster)
     {
-        var certificate = X509Certificate2.CreateFromPemFile(cluster.Certificate!, cluster.CertificateKey);
+        // Read exactly as the config reader checked it (ClusterReader), so a file that passed there loads here.
+        var certificate = PemCertificate.Load(cluster.Certificate!, cluster.CertificateKey!).Leaf;
         return new RemoteOptions
         {
             HostName = cluster.Bind.Host,

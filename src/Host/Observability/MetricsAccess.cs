@@ -5,7 +5,7 @@ namespace FlowBalance.Host.Observability;
 
 /// <summary>
 /// Scrapers without credentials: <c>/__lb_admin__/metrics</c> answers loopback clients and the ranges in
-/// <c>metrics.allow</c> (the TCP peer, never a forwarded header); anyone else needs the admin token.
+/// <c>metrics.allow</c> (the TCP peer, never a forwarded header); anyone else needs the admin token or an API key.
 /// </summary>
 public static class MetricsAccess
 {

@@ -14,13 +14,7 @@ public static class ForwardedProto
     public static string Scheme(HttpContext context, ImmutableArray<IPNetwork> trustedProxies)
     {
         var request = context.Request;
-        if (request.IsHttps || trustedProxies.IsEmpty) return request.Scheme;
-        var peer = context.Connection.RemoteIpAddress;
-        if (peer is null) return request.Scheme;
-        if (peer.IsIPv4MappedToIPv6) peer = peer.MapToIPv4();
-        var trusted = false;
-        foreach (var network in trustedProxies) trusted |= network.Contains(peer);
-        if (!trusted) return request.Scheme;
+        if (request.IsHttps || !ClientAddress.PeerIsTrusted(context, trustedProxies)) return request.Scheme;
         // The nearest proxy appends last: its word is the rightmost value.
         var forwarded = request.Headers["X-Forwarded-Proto"];
         if (forwarded.Count == 0) return request.Scheme;

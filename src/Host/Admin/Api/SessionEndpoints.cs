@@ -101,7 +101,7 @@ public sealed class SessionEndpoints(AdminCredentials credentials, AdminDatabase
     }
 
     private void Audit(string? address, string actor, string action, string result) =>
-        database.AppendAudit(new AuditEntry(0, DateTimeOffset.UtcNow, actor, address, action, null, null, null, result));
+        new Overrides.AdminCaller(actor, address).Audit(database, action, null, null, null, result);
 
     private static Task AdminProblemsFor(HttpContext context, string detail, int status) => Observability.AdminResponses.Problem(context, detail, status);
 }

@@ -1,7 +1,6 @@
 using FlowBalance.Actors.Configuration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Google;
-using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -84,8 +83,6 @@ public static class LoginProviders
                 o.NonceCookie.SameSite = SameSiteMode.Lax;
                 o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.DisableTelemetry = true;
-                o.Events.OnTicketReceived = LoginTickets.ReceivedAsync;
-                o.Events.OnRemoteFailure = LoginTickets.FailedAsync;
             });
         }
         return builder;
@@ -99,11 +96,9 @@ public static class LoginProviders
         o.CorrelationCookie.SameSite = SameSiteMode.Lax;
         o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         o.BackchannelTimeout = TimeSpan.FromSeconds(15);
-        if (o is OAuthOptions oauth)
-        {
-            oauth.Events.OnTicketReceived = LoginTickets.ReceivedAsync;
-            oauth.Events.OnRemoteFailure = LoginTickets.FailedAsync;
-        }
+        // The same events object as OAuthOptions.Events and OpenIdConnectOptions.Events (they only narrow its type).
+        o.Events.OnTicketReceived = LoginTickets.ReceivedAsync;
+        o.Events.OnRemoteFailure = LoginTickets.FailedAsync;
     }
 
     /// <summary><c>GET {admin}/login/{provider}?return=…</c>: off to the provider, coming back to a local URL only.</summary>
